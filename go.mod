@@ -1,0 +1,3 @@
+module github.com/postbud/postbud
+
+go 1.26.8
