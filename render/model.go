@@ -207,6 +207,7 @@ type Signature struct {
 }
 
 // Run is a piece of text in one style. Link, when set, makes the run a hyperlink to that URL.
+// A "\n" in Text is a hard line break; renderers break lines everywhere else themselves.
 type Run struct {
 	Text   string
 	Bold   bool
