@@ -1,0 +1,272 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/postbud/postbud/internal/testenv"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const samplesDir = "../../samples"
+
+// sample describes what each sample letter must look like when rendered.
+type sample struct {
+	name   string
+	title  string
+	author string
+	lang   string
+	pages  int
+}
+
+var samples = []sample{
+	{"boligstoette-afgoerelse", "Afgørelse om boligstøtte", "Aarhus Kommune", "da", 2},
+	{"betalningspaminnelse", "Påminnelse om obetald faktura", "Malmö stad", "sv", 2},
+	{"uitnodiging-afspraak", "Uitnodiging voor een gesprek", "Gemeente Utrecht", "nl", 1},
+	{"waste-collection-information", "Your waste collection in 2027", "Aarhus Kommune", "en", 4},
+}
+
+// renderSample runs `postbud render` on a sample's own data and returns the PDF and DOCX paths.
+func renderSample(t *testing.T, name string) (pdfPath, docxPath string) {
+	t.Helper()
+	out := t.TempDir()
+	bundle := filepath.Join(samplesDir, "templates", name)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"render", bundle, filepath.Join(bundle, "sample.json"), "-o", out}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("postbud render %s: exit %d\n%s", name, code, stderr.String())
+	}
+	if !regexp.MustCompile(`(?m)^template ` + name + ` version [0-9a-f]{16}$`).MatchString(stdout.String()) {
+		t.Errorf("render output does not print the template version:\n%s", stdout.String())
+	}
+	return filepath.Join(out, "sample.pdf"), filepath.Join(out, "sample.docx")
+}
+
+func TestSamplesGolden(t *testing.T) {
+	testenv.Need(t, "pdftotext")
+	found, _ := filepath.Glob(filepath.Join(samplesDir, "templates", "*", "letter.md"))
+	if len(found) != len(samples) {
+		t.Errorf("samples/templates has %d bundles, the test knows %d: add the new ones to samples", len(found), len(samples))
+	}
+	for _, s := range samples {
+		t.Run(s.name, func(t *testing.T) {
+			pdfPath, docxPath := renderSample(t, s.name)
+			golden(t, filepath.Join("testdata", s.name+".pdf.txt"), pdfText(t, pdfPath))
+			golden(t, filepath.Join("testdata", s.name+".docx.txt"), docxText(t, docxPath))
+		})
+	}
+}
+
+func TestSamplesMetadataAndFonts(t *testing.T) {
+	testenv.Need(t, "pdfinfo", "pdffonts")
+	for _, s := range samples {
+		t.Run(s.name, func(t *testing.T) {
+			pdfPath, _ := renderSample(t, s.name)
+			info := pdfInfo(t, pdfPath)
+			got := map[string]string{"Title": info["Title"], "Author": info["Author"], "Pages": info["Pages"]}
+			want := map[string]string{"Title": s.title, "Author": s.author, "Pages": strconv.Itoa(s.pages)}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("pdfinfo (-want +got):\n%s", diff)
+			}
+			fonts, err := exec.Command("pdffonts", pdfPath).CombinedOutput()
+			if err != nil {
+				t.Fatalf("pdffonts: %v\n%s", err, fonts)
+			}
+			lines := strings.Split(strings.TrimSpace(string(fonts)), "\n")
+			if len(lines) < 3 {
+				t.Fatalf("pdffonts lists no fonts:\n%s", fonts)
+			}
+			for _, l := range lines[2:] {
+				// columns: name type encoding emb sub uni object ID
+				f := strings.Fields(l)
+				if len(f) < 7 || f[len(f)-5] != "yes" {
+					t.Errorf("font not embedded: %s", l)
+				}
+			}
+			raw, err := os.ReadFile(pdfPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(raw, []byte("/Lang ("+s.lang+")")) {
+				t.Errorf("PDF carries no /Lang (%s) entry", s.lang)
+			}
+		})
+	}
+}
+
+// TestSamplesDOCXRoundTrip converts each sample's DOCX with LibreOffice and checks that the PDF it
+// makes has the same words as ours: the DOCX carries the whole letter and opens in a real office suite.
+func TestSamplesDOCXRoundTrip(t *testing.T) {
+	testenv.Need(t, "pdftotext", "soffice")
+	var docxs, ours []string
+	for _, s := range samples {
+		p, d := renderSample(t, s.name)
+		ours = append(ours, p)
+		// LibreOffice names its output after the input: give each DOCX its sample's name.
+		named := filepath.Join(t.TempDir(), s.name+".docx")
+		copyFile(t, d, named)
+		docxs = append(docxs, named)
+	}
+	converted := testenv.ConvertToPDF(t, docxs...)
+	for i, s := range samples {
+		want := wordBag(pdfText(t, ours[i]))
+		got := wordBag(pdfText(t, converted[i]))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: words of LibreOffice's PDF of our DOCX differ from our PDF's (-ours +libreoffice):\n%s", s.name, diff)
+		}
+	}
+}
+
+// wordBag counts the words of text, leaving out page labels whose numbers depend on pagination.
+func wordBag(text string) map[string]int {
+	text = pageLabel.ReplaceAllString(text, " ")
+	bag := map[string]int{}
+	for _, w := range strings.Fields(text) {
+		bag[w]++
+	}
+	return bag
+}
+
+var pageLabel = regexp.MustCompile(`(Side|Sida|Pagina|Page|Seite|Sivu) \d+(/| af | av | van | of | von | sur )\d+`)
+
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
+
+func pdfInfo(t *testing.T, path string) map[string]string {
+	t.Helper()
+	out, err := exec.Command("pdfinfo", "-enc", "UTF-8", path).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo %s: %v", path, err)
+	}
+	m := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok {
+			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return m
+}
+
+// docxText extracts the paragraphs of word/document.xml and the footer, one line each.
+func docxText(t *testing.T, path string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer zr.Close()
+	var names []string
+	parts := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" || strings.HasPrefix(f.Name, "word/footer") || strings.HasPrefix(f.Name, "word/header") {
+			names = append(names, f.Name)
+			parts[f.Name] = f
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		rc, err := parts[n].Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "== %s\n", n)
+		b.WriteString(wordText(t, rc))
+		rc.Close()
+	}
+	return b.String()
+}
+
+func wordText(t *testing.T, r io.Reader) string {
+	t.Helper()
+	dec := xml.NewDecoder(r)
+	var b, para strings.Builder
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("parse WordprocessingML: %v", err)
+		}
+		switch x := tok.(type) {
+		case xml.StartElement:
+			switch x.Name.Local {
+			case "t", "instrText":
+				inText = true
+			case "tab":
+				para.WriteString("\t")
+			case "br":
+				para.WriteString(" / ")
+			}
+		case xml.EndElement:
+			switch x.Name.Local {
+			case "t", "instrText":
+				inText = false
+			case "p":
+				if s := strings.TrimSpace(para.String()); s != "" {
+					b.WriteString(s + "\n")
+				}
+				para.Reset()
+			}
+		case xml.CharData:
+			if inText {
+				para.Write(x)
+			}
+		}
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run go test -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got); run go test ./cmd/postbud -update if the change is intended:\n%s", path, diff)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
