@@ -1,0 +1,605 @@
+package docx
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/jpeg" // DecodeConfig of JPEG images
+	_ "image/png"  // DecodeConfig of PNG images
+	"strconv"
+	"strings"
+
+	"github.com/postbud/postbud/render"
+)
+
+// Relationship ids of the parts every package has; images and hyperlinks count on from firstRel.
+const (
+	relStyles    = "rId1"
+	relNumbering = "rId2"
+	relSettings  = "rId3"
+	relHeader    = "rId4"
+	relFooter    = "rId5"
+	firstRel     = 6
+)
+
+const (
+	relTypeImage     = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+	relTypeHyperlink = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+)
+
+// rel is a relationship of word/document.xml beyond the fixed ones.
+type rel struct {
+	id, typ, target string
+	external        bool
+}
+
+// media is one image part with its pixel size.
+type media struct {
+	rid, name string
+	data      []byte
+	px, py    int
+}
+
+// num is one w:num instance: a list, numbered from start at level lvl.
+type num struct {
+	ordered    bool
+	start, lvl int
+}
+
+// writer builds word/document.xml and collects what the other parts need (relationships, media,
+// list instances). It is used for one Render call only.
+type writer struct {
+	d *render.Document
+	l layout
+
+	body      buf
+	rels      []rel
+	links     map[string]string // URL -> relationship id
+	media     []*media
+	mediaOf   map[*render.Image]*media
+	nums      []num
+	docPr     int  // last drawing id handed out
+	lastTable bool // the last thing written to body was a table: Word needs a paragraph between
+	block     int  // index of the top-level body block being written, for error messages
+	blockKind string
+}
+
+func newWriter(d *render.Document, l layout) *writer {
+	w := &writer{d: d, l: l}
+	w.body.b = make([]byte, 0, estimate(d))
+	return w
+}
+
+// estimate guesses the size of document.xml so that the buffer is allocated once.
+func estimate(d *render.Document) int {
+	n := 8192
+	var walk func([]render.Block)
+	walk = func(bs []render.Block) {
+		for _, b := range bs {
+			switch b := b.(type) {
+			case *render.Paragraph:
+				if b != nil {
+					n += 160 + 150*len(b.Runs)
+					for _, r := range b.Runs {
+						n += len(r.Text)
+					}
+				}
+			case *render.List:
+				if b != nil {
+					for _, it := range b.Items {
+						n += 200
+						walk(it)
+					}
+				}
+			case *render.Table:
+				if b != nil {
+					cols := len(b.Columns) + len(b.Header)
+					n += (len(b.Rows) + 2) * (120 + cols*260)
+				}
+			default:
+				n += 1200
+			}
+		}
+	}
+	walk(d.Body)
+	return n
+}
+
+func (w *writer) nextRel() string { return "rId" + strconv.Itoa(firstRel+len(w.rels)) }
+
+func (w *writer) fail(what string, err error) error {
+	if w.blockKind == "" {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return fmt.Errorf("body block %d (%s): %s: %w", w.block+1, w.blockKind, what, err)
+}
+
+const documentStart = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>`
+
+// document writes word/document.xml into w.body.
+func (w *writer) document() error {
+	b := &w.body
+	b.raw(documentStart)
+	if err := w.firstPage(); err != nil {
+		return err
+	}
+	if w.d.Subject != "" {
+		w.pOpen(pPr{style: "Title"})
+		w.runText(w.d.Subject, rPr{})
+		b.raw(`</w:p>`)
+	}
+	for i, blk := range w.d.Body {
+		w.block = i
+		if err := w.blockXML(blk); err != nil {
+			return err
+		}
+	}
+	w.blockKind = ""
+	if w.lastTable || len(b.b) == len(documentStart) {
+		w.pOpen(pPr{})
+		b.raw(`</w:p>`)
+	}
+	w.sectPr()
+	b.raw(`</w:body></w:document>`)
+	return nil
+}
+
+func (w *writer) sectPr() {
+	b := &w.body
+	p := w.l.page
+	b.raw(`<w:sectPr><w:headerReference w:type="default" r:id="` + relHeader + `"/><w:footerReference w:type="default" r:id="` + relFooter + `"/><w:pgSz w:w="`)
+	b.int(twips(p.Width))
+	b.raw(`" w:h="`)
+	b.int(twips(p.Height))
+	if p.Width > p.Height {
+		b.raw(`" w:orient="landscape`)
+	}
+	b.raw(`"/><w:pgMar w:top="`)
+	b.int(twips(p.Top))
+	b.raw(`" w:right="`)
+	b.int(twips(p.Right))
+	b.raw(`" w:bottom="`)
+	b.int(twips(p.Bottom))
+	b.raw(`" w:left="`)
+	b.int(twips(p.Left))
+	b.raw(`" w:header="`)
+	b.int(twips(min(p.Top/2, 12.5)))
+	b.raw(`" w:footer="`)
+	b.int(twips(min(p.Bottom/2, 10)))
+	b.raw(`" w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>`)
+}
+
+// pPr holds the paragraph properties the writer uses; zero values are left out.
+type pPr struct {
+	style         string
+	keepNext      bool
+	numID, ilvl   int  // numID 0: not a list item
+	spacing       bool // write before and after (a negative value leaves the style's)
+	before, after int  // spacing in twips
+	line          int  // exact line height in twips; 0 leaves the style's
+	indLeft       int
+	jc            string
+	size          int // half-points for the paragraph mark
+}
+
+func (w *writer) pOpen(p pPr) {
+	w.lastTable = false
+	writePPr(&w.body, p)
+}
+
+// writePPr opens a w:p with its properties, in the order the schema requires.
+func writePPr(b *buf, p pPr) {
+	if p == (pPr{}) {
+		b.raw(`<w:p>`)
+		return
+	}
+	b.raw(`<w:p><w:pPr>`)
+	if p.style != "" {
+		b.raw(`<w:pStyle w:val="`)
+		b.raw(p.style)
+		b.raw(`"/>`)
+	}
+	if p.keepNext {
+		b.raw(`<w:keepNext/>`)
+	}
+	if p.numID > 0 {
+		b.raw(`<w:numPr><w:ilvl w:val="`)
+		b.int(p.ilvl)
+		b.raw(`"/><w:numId w:val="`)
+		b.int(p.numID)
+		b.raw(`"/></w:numPr>`)
+	}
+	if p.spacing || p.line > 0 {
+		b.raw(`<w:spacing`)
+		if p.spacing && p.before >= 0 {
+			b.raw(` w:before="`)
+			b.int(p.before)
+			b.raw(`"`)
+		}
+		if p.spacing && p.after >= 0 {
+			b.raw(` w:after="`)
+			b.int(p.after)
+			b.raw(`"`)
+		}
+		if p.line > 0 {
+			b.raw(` w:line="`)
+			b.int(p.line)
+			b.raw(`" w:lineRule="exact"`)
+		}
+		b.raw(`/>`)
+	}
+	if p.indLeft > 0 {
+		b.raw(`<w:ind w:left="`)
+		b.int(p.indLeft)
+		b.raw(`"/>`)
+	}
+	if p.jc != "" {
+		b.raw(`<w:jc w:val="`)
+		b.raw(p.jc)
+		b.raw(`"/>`)
+	}
+	if p.size > 0 {
+		b.raw(`<w:rPr><w:sz w:val="`)
+		b.int(p.size)
+		b.raw(`"/><w:szCs w:val="`)
+		b.int(p.size)
+		b.raw(`"/></w:rPr>`)
+	}
+	b.raw(`</w:pPr>`)
+}
+
+// rPr holds the run properties the writer uses; zero values are left out.
+type rPr struct {
+	style        string
+	bold, italic bool
+	color        string
+	size         int // half-points
+}
+
+func writeRPr(b *buf, r rPr) {
+	if r == (rPr{}) {
+		return
+	}
+	b.raw(`<w:rPr>`)
+	if r.style != "" {
+		b.raw(`<w:rStyle w:val="`)
+		b.raw(r.style)
+		b.raw(`"/>`)
+	}
+	if r.bold {
+		b.raw(`<w:b/><w:bCs/>`)
+	}
+	if r.italic {
+		b.raw(`<w:i/><w:iCs/>`)
+	}
+	if r.color != "" {
+		b.raw(`<w:color w:val="`)
+		b.raw(r.color)
+		b.raw(`"/>`)
+	}
+	if r.size > 0 {
+		b.raw(`<w:sz w:val="`)
+		b.int(r.size)
+		b.raw(`"/><w:szCs w:val="`)
+		b.int(r.size)
+		b.raw(`"/>`)
+	}
+	b.raw(`</w:rPr>`)
+}
+
+// runText writes one w:r holding s, with "\n" as w:br and "\t" as w:tab. Empty text writes nothing.
+func (w *writer) runText(s string, r rPr) { writeRun(&w.body, s, r) }
+
+func writeRun(b *buf, s string, r rPr) {
+	if s == "" {
+		return
+	}
+	b.raw(`<w:r>`)
+	writeRPr(b, r)
+	for s != "" {
+		i := strings.IndexAny(s, "\n\t\r")
+		seg := s
+		if i >= 0 {
+			seg = s[:i]
+		}
+		if seg != "" {
+			if seg[0] == ' ' || seg[len(seg)-1] == ' ' {
+				b.raw(`<w:t xml:space="preserve">`)
+			} else {
+				b.raw(`<w:t>`)
+			}
+			b.text(seg)
+			b.raw(`</w:t>`)
+		}
+		if i < 0 {
+			break
+		}
+		switch s[i] {
+		case '\n':
+			b.raw(`<w:br/>`)
+		case '\t':
+			b.raw(`<w:tab/>`)
+		}
+		s = s[i+1:]
+	}
+	b.raw(`</w:r>`)
+}
+
+// runs writes inline runs; base is added to each run's own style. Runs with a link become
+// w:hyperlink elements pointing at an external relationship.
+func (w *writer) runs(rs []render.Run, base rPr) {
+	for _, r := range rs {
+		p := base
+		p.bold = p.bold || r.Bold
+		p.italic = p.italic || r.Italic
+		if r.Link == "" || r.Text == "" {
+			w.runText(r.Text, p)
+			continue
+		}
+		p.style = "Hyperlink"
+		w.body.raw(`<w:hyperlink r:id="`)
+		w.body.raw(w.link(r.Link))
+		w.body.raw(`" w:history="1">`)
+		w.runText(r.Text, p)
+		w.body.raw(`</w:hyperlink>`)
+	}
+}
+
+// link returns the relationship id of an external hyperlink, adding it the first time.
+func (w *writer) link(url string) string {
+	if id, ok := w.links[url]; ok {
+		return id
+	}
+	if w.links == nil {
+		w.links = make(map[string]string)
+	}
+	id := w.nextRel()
+	w.rels = append(w.rels, rel{id: id, typ: relTypeHyperlink, target: uriEscape(url), external: true})
+	w.links[url] = id
+	return id
+}
+
+// uriEscape percent-encodes the bytes a URI may not contain (spaces, controls, non-ASCII, and
+// "<>\"{}|\\^`") so that Word accepts the relationship target; everything else is kept as it is.
+func uriEscape(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if needsEscape(s[i]) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if needsEscape(c) {
+			b.WriteByte('%')
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func needsEscape(c byte) bool {
+	return c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0
+}
+
+func (w *writer) blockXML(blk render.Block) error {
+	b := &w.body
+	switch blk := blk.(type) {
+	case *render.Heading:
+		if blk == nil {
+			return nil
+		}
+		lvl := min(max(blk.Level, 1), 3)
+		w.pOpen(pPr{style: "Heading" + strconv.Itoa(lvl)})
+		w.runs(blk.Runs, rPr{})
+		b.raw(`</w:p>`)
+	case *render.Paragraph:
+		if blk == nil {
+			return nil
+		}
+		w.pOpen(pPr{})
+		w.runs(blk.Runs, rPr{})
+		b.raw(`</w:p>`)
+	case *render.List:
+		if blk == nil {
+			return nil
+		}
+		w.blockKind = "list"
+		return w.list(blk, 0)
+	case *render.Table:
+		if blk == nil {
+			return nil
+		}
+		w.table(blk)
+	case *render.Image:
+		if blk == nil {
+			return nil
+		}
+		w.blockKind = "image"
+		w.pOpen(pPr{})
+		if err := w.image(blk, w.l.textWidth, 0); err != nil {
+			return w.fail("image", err)
+		}
+		b.raw(`</w:p>`)
+	case *render.PageBreak:
+		w.pOpen(pPr{})
+		b.raw(`<w:r><w:br w:type="page"/></w:r></w:p>`)
+	case *render.Signature:
+		if blk == nil {
+			return nil
+		}
+		w.blockKind = "signature"
+		if blk.Greeting != "" {
+			w.pOpen(pPr{keepNext: true, spacing: true, before: 240, after: -1})
+			w.runText(blk.Greeting, rPr{})
+			b.raw(`</w:p>`)
+		}
+		if blk.Image != nil {
+			w.pOpen(pPr{keepNext: true, spacing: true})
+			if err := w.image(blk.Image, min(w.l.textWidth, 70), 30); err != nil {
+				return w.fail("signature image", err)
+			}
+			b.raw(`</w:p>`)
+		} else if blk.Greeting != "" {
+			w.pOpen(pPr{keepNext: true, spacing: true, line: twips(10)}) // room to sign by hand
+			b.raw(`</w:p>`)
+		}
+		if blk.Name != "" {
+			w.pOpen(pPr{keepNext: blk.Title != "", spacing: true})
+			w.runText(blk.Name, rPr{bold: true})
+			b.raw(`</w:p>`)
+		}
+		if blk.Title != "" {
+			w.pOpen(pPr{})
+			w.runText(blk.Title, rPr{})
+			b.raw(`</w:p>`)
+		}
+	}
+	w.blockKind = ""
+	return nil
+}
+
+// Lists indent 360 twips (6.35 mm) per level; numbering.xml uses the same steps.
+const listIndent = 360
+
+// maxListLevel is the deepest level WordprocessingML numbering has (levels 0-8).
+const maxListLevel = 8
+
+func (w *writer) list(l *render.List, depth int) error {
+	depth = min(depth, maxListLevel)
+	start := l.Start
+	if start <= 0 {
+		start = 1
+	}
+	w.nums = append(w.nums, num{ordered: l.Ordered, start: start, lvl: depth})
+	id := len(w.nums)
+	item := pPr{style: "ListParagraph", numID: id, ilvl: depth}
+	more := pPr{style: "ListParagraph", indLeft: listIndent * (depth + 1)}
+	for _, it := range l.Items {
+		numbered := false
+		for _, blk := range it {
+			switch blk := blk.(type) {
+			case *render.Paragraph:
+				if blk == nil {
+					continue
+				}
+				if numbered {
+					w.pOpen(more)
+				} else {
+					w.pOpen(item)
+					numbered = true
+				}
+				w.runs(blk.Runs, rPr{})
+				w.body.raw(`</w:p>`)
+			case *render.List:
+				if blk == nil {
+					continue
+				}
+				if err := w.list(blk, depth+1); err != nil {
+					return err
+				}
+				numbered = true // a nested list first: the item has no text of its own
+			default:
+				if !numbered {
+					w.pOpen(item)
+					w.body.raw(`</w:p>`)
+					numbered = true
+				}
+				if err := w.blockXML(blk); err != nil {
+					return err
+				}
+				w.blockKind = "list"
+			}
+		}
+		if !numbered {
+			w.pOpen(item)
+			w.body.raw(`</w:p>`)
+		}
+	}
+	return nil
+}
+
+// image writes a w:r with an inline picture no wider than maxW mm (and no taller than maxH mm
+// when maxH > 0).
+func (w *writer) image(im *render.Image, maxW, maxH float64) error {
+	m, err := w.mediaFor(im)
+	if err != nil {
+		return err
+	}
+	wmm := im.Width
+	if !(wmm > 0) {
+		wmm = float64(m.px) / 150 * 25.4
+	}
+	hmm := wmm * float64(m.py) / float64(m.px)
+	if wmm > maxW {
+		hmm, wmm = hmm*maxW/wmm, maxW
+	}
+	if maxH > 0 && hmm > maxH {
+		wmm, hmm = wmm*maxH/hmm, maxH
+	}
+	w.drawing(m, emu(wmm), emu(hmm), im.Alt)
+	return nil
+}
+
+func (w *writer) mediaFor(im *render.Image) (*media, error) {
+	if m, ok := w.mediaOf[im]; ok {
+		return m, nil
+	}
+	format := im.Format()
+	if format == "" {
+		return nil, fmt.Errorf("image of %d bytes is neither PNG nor JPEG; convert it to PNG", len(im.Data))
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(im.Data))
+	if err != nil {
+		return nil, fmt.Errorf("read %s header: %w", format, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%s image has no pixels (%dx%d)", format, cfg.Width, cfg.Height)
+	}
+	m := &media{rid: w.nextRel(), data: im.Data, px: cfg.Width, py: cfg.Height}
+	m.name = "media/image" + strconv.Itoa(len(w.media)+1) + "." + format
+	w.rels = append(w.rels, rel{id: m.rid, typ: relTypeImage, target: m.name})
+	w.media = append(w.media, m)
+	if w.mediaOf == nil {
+		w.mediaOf = make(map[*render.Image]*media)
+	}
+	w.mediaOf[im] = m
+	return m, nil
+}
+
+func (w *writer) drawing(m *media, cx, cy int64, alt string) {
+	b := &w.body
+	w.docPr++
+	b.raw(`<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="`)
+	b.int64(cx)
+	b.raw(`" cy="`)
+	b.int64(cy)
+	b.raw(`"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="`)
+	b.int(w.docPr)
+	b.raw(`" name="Picture `)
+	b.int(w.docPr)
+	b.raw(`" descr="`)
+	b.attr(alt)
+	b.raw(`"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="`)
+	b.int(w.docPr)
+	b.raw(`" name="`)
+	b.raw(m.name[len("media/"):])
+	b.raw(`" descr="`)
+	b.attr(alt)
+	b.raw(`"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="`)
+	b.raw(m.rid)
+	b.raw(`"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="`)
+	b.int64(cx)
+	b.raw(`" cy="`)
+	b.int64(cy)
+	b.raw(`"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`)
+}

@@ -1,0 +1,136 @@
+package docx
+
+import (
+	"math"
+
+	"github.com/postbud/postbud/render"
+)
+
+// table writes t as a w:tbl in the TableGrid style: the header row is marked w:tblHeader so Word
+// and LibreOffice repeat it on every page, shaded with a tint of the accent colour and set bold;
+// the total row is bold under a heavier rule. Column widths follow Column.Width weights.
+func (w *writer) table(t *render.Table) {
+	n := len(t.Columns)
+	n = max(n, len(t.Header), len(t.Total))
+	for _, r := range t.Rows {
+		n = max(n, len(r))
+	}
+	if n == 0 {
+		return
+	}
+	if w.lastTable { // two tables in a row would merge into one
+		w.pOpen(pPr{})
+		w.body.raw(`</w:p>`)
+	}
+	b := &w.body
+	widths := columnWidths(t.Columns, n, twips(w.l.textWidth))
+	jc := make([]string, n)
+	for i := range jc {
+		if i < len(t.Columns) {
+			switch t.Columns[i].Align {
+			case render.AlignCenter:
+				jc[i] = "center"
+			case render.AlignRight:
+				jc[i] = "right"
+			}
+		}
+	}
+	b.raw(`<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="`)
+	b.int(twips(w.l.textWidth))
+	b.raw(`" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>`)
+	for _, cw := range widths {
+		b.raw(`<w:gridCol w:w="`)
+		b.int(cw)
+		b.raw(`"/>`)
+	}
+	b.raw(`</w:tblGrid>`)
+	if len(t.Header) > 0 {
+		b.raw(`<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>`)
+		shade := tint(w.d.Accent)
+		for i := range n {
+			w.cell(cellAt(t.Header, i), widths[i], jc[i], shade, false, true)
+		}
+		b.raw(`</w:tr>`)
+	}
+	for _, row := range t.Rows {
+		b.raw(`<w:tr><w:trPr><w:cantSplit/></w:trPr>`)
+		for i := range n {
+			w.cell(cellAt(row, i), widths[i], jc[i], "", false, false)
+		}
+		b.raw(`</w:tr>`)
+	}
+	if t.Total != nil {
+		b.raw(`<w:tr><w:trPr><w:cantSplit/></w:trPr>`)
+		for i := range n {
+			w.cell(cellAt(t.Total, i), widths[i], jc[i], "", true, true)
+		}
+		b.raw(`</w:tr>`)
+	}
+	b.raw(`</w:tbl>`)
+	w.lastTable = true
+}
+
+func cellAt(row []render.Cell, i int) []render.Run {
+	if i < len(row) {
+		return row[i].Runs
+	}
+	return nil
+}
+
+func (w *writer) cell(runs []render.Run, width int, jc, shade string, rule, bold bool) {
+	b := &w.body
+	b.raw(`<w:tc><w:tcPr><w:tcW w:w="`)
+	b.int(width)
+	b.raw(`" w:type="dxa"/>`)
+	if rule {
+		b.raw(`<w:tcBorders><w:top w:val="single" w:sz="12" w:space="0" w:color="auto"/></w:tcBorders>`)
+	}
+	if shade != "" {
+		b.raw(`<w:shd w:val="clear" w:color="auto" w:fill="`)
+		b.raw(shade)
+		b.raw(`"/>`)
+	}
+	b.raw(`</w:tcPr>`)
+	w.pOpen(pPr{jc: jc})
+	w.runs(runs, rPr{bold: bold})
+	b.raw(`</w:p></w:tc>`)
+}
+
+// columnWidths splits total twips by the columns' weights. Columns without a usable weight get
+// the mean of the others' (all even when no column has one); the last column takes the rounding.
+func columnWidths(cols []render.Column, n, total int) []int {
+	weights := make([]float64, n)
+	sum, count := 0.0, 0
+	for i := 0; i < n && i < len(cols); i++ {
+		if wt := cols[i].Width; wt > 0 && !math.IsInf(wt, 0) {
+			weights[i] = wt
+			sum += wt
+			count++
+		}
+	}
+	mean := 1.0
+	if count > 0 {
+		mean = sum / float64(count)
+	}
+	sum = 0
+	for i := range weights {
+		if weights[i] == 0 {
+			weights[i] = mean
+		}
+		sum += weights[i]
+	}
+	widths := make([]int, n)
+	used := 0
+	for i := range n - 1 {
+		widths[i] = int(float64(total) * weights[i] / sum)
+		used += widths[i]
+	}
+	widths[n-1] = total - used
+	return widths
+}
+
+// tint mixes c with 85% white for the table header's shading; black gives a light grey.
+func tint(c render.Color) string {
+	mix := func(v uint8) uint8 { return uint8(float64(v) + (255-float64(v))*0.85 + 0.5) }
+	return hexColor(mix(c.R), mix(c.G), mix(c.B))
+}
