@@ -1,0 +1,84 @@
+package pdf
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/johnfercher/go-tree/node"
+	"github.com/johnfercher/maroto/v2/pkg/core"
+	"github.com/johnfercher/maroto/v2/pkg/core/entity"
+
+	"github.com/postbud/postbud/render"
+)
+
+// footer is the component of the footer row Maroto repeats at the bottom of every page: a thin
+// rule, the footer text and the page label. Maroto renders pages in order, so the footer counts
+// them; the layout knows the total in advance.
+type footer struct {
+	l     *layout
+	text  []*slice // footer text lines, laid out once
+	label string   // page label pattern with {page} and {pages}
+	total int
+	page  int // pages rendered so far
+}
+
+var _ core.Component = (*footer)(nil)
+
+const footerTextTop = 2.0 // mm below the top of the footer zone
+
+// prepare lays the footer text out once the page count is known (the label's width depends on it).
+func (f *footer) prepare(total int) error {
+	f.total = total
+	l := f.l
+	w := l.contentW
+	if f.label != "" {
+		w -= l.ts.measure(f.pageLabel(total), regular, footerSizePt) + 5
+	}
+	if w < 20 {
+		return fmt.Errorf("page label %q leaves no room for the footer text: shorten it", f.label)
+	}
+	t := norm(l.d.Footer)
+	if t == "" {
+		return nil
+	}
+	lines := l.ts.breakLines([]span{{text: t, color: grey}}, footerSizePt, w)
+	lh := l.em(footerSizePt) * 1.2
+	if room := int((l.footerH - footerTextTop) / lh); len(lines) > room {
+		return fmt.Errorf("footer needs %d lines at %.1f pt; the footer zone holds %d: shorten the footer", len(lines), footerSizePt, room)
+	}
+	f.text = l.lineSlices(lines, []span{{text: t, color: grey}}, footerSizePt, lh, 0, w, render.AlignLeft)
+	return nil
+}
+
+func (f *footer) pageLabel(page int) string {
+	return strings.NewReplacer("{page}", strconv.Itoa(page), "{pages}", strconv.Itoa(f.total)).Replace(f.label)
+}
+
+// Render draws the footer of the next page.
+func (f *footer) Render(p core.Provider, cell *entity.Cell) {
+	f.page++
+	l := f.l
+	drawRule(p, cell.X, cell.Y+0.8, l.contentW, 0.1, ruleGrey)
+	s := &slice{}
+	put(s, f.text, footerTextTop)
+	if f.label != "" {
+		label := f.pageLabel(f.page)
+		lh := l.em(footerSizePt) * 1.2
+		ls := l.lineSlices([]line{{pieces: []piece{{text: label, w: l.ts.measure(label, regular, footerSizePt)}}, w: l.ts.measure(label, regular, footerSizePt)}},
+			[]span{{text: label, color: grey}}, footerSizePt, lh, 0, l.contentW, render.AlignRight)
+		put(s, ls, footerTextTop)
+	}
+	s.Render(p, cell)
+}
+
+// GetHeight returns the height of the footer zone.
+func (f *footer) GetHeight(core.Provider, *entity.Cell) float64 { return f.l.footerH }
+
+// SetConfig is part of core.Component; the footer needs no configuration.
+func (f *footer) SetConfig(*entity.Config) {}
+
+// GetStructure describes the footer for Maroto's structure dumps.
+func (f *footer) GetStructure() *node.Node[core.Structure] {
+	return node.New(core.Structure{Type: "postbud-footer", Value: f.label})
+}

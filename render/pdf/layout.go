@@ -1,0 +1,541 @@
+package pdf
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/johnfercher/maroto/v2/pkg/core"
+
+	"github.com/postbud/postbud/render"
+)
+
+// Typographic choices, relative to the body size where they scale with it.
+const (
+	bodyLeading   = 1.13 // line height / font size for body text
+	tableLeading  = 1.1  // line height / font size in tables
+	paraGapEm     = 0.35 // space after a paragraph, in body ems
+	itemGapEm     = 0.25 // space between list items
+	listIndent    = 6.0  // mm per list level
+	cellPadX      = 1.5  // mm
+	cellPadY      = 0.35 // mm
+	windowInset   = 5.0  // mm from the window's left edge to the address
+	footerZone    = 10.0 // mm the footer takes from the bottom margin
+	footerSizePt  = 7.5
+	returnSizePt  = 7.0
+	minReturnPt   = 5.0
+	logoMaxW      = 50.0 // mm
+	logoMaxH      = 20.0 // mm
+	signatureMaxH = 25.0 // mm
+	naturalDPI    = 150.0
+)
+
+var (
+	black     = render.Color{}
+	grey      = render.Color{R: 0x59, G: 0x59, B: 0x59}
+	ruleGrey  = render.Color{R: 0xBF, G: 0xBF, B: 0xBF}
+	linkBlue  = render.Color{B: 0xFF} // Maroto draws every link in this blue
+	linkThick = 0.05                  // em
+)
+
+// unit is one step of the body flow, produced by laying out blocks and consumed by the emitter,
+// which knows where pages end.
+type unit struct {
+	group    []*slice // slices that must stay on one page, stacked in order
+	keepNext bool     // group stays on the page of what follows (headings)
+	gap      float64  // vertical space, dropped at the end of a page
+	brk      bool     // page break
+	table    *tableUnit
+}
+
+// tableUnit is a laid-out table: header slices repeated on each page and body rows.
+type tableUnit struct {
+	header []*slice
+	rows   [][]*slice
+}
+
+// layout turns a Document into Maroto rows and tracks where Maroto will end pages, using the
+// very rule and arithmetic of Maroto's addRow so that both agree to the last bit.
+type layout struct {
+	d        *render.Document
+	ts       *typesetter
+	size     float64 // body size, pt
+	page     render.Page
+	win      render.Window
+	contentW float64
+	bodyH    float64 // Maroto's usable page height: page height minus its top and bottom margins
+	footerH  float64 // height of the registered footer row
+	accent   render.Color
+
+	rows  []core.Row
+	keep  []*slice
+	cur   float64
+	pages int
+	err   error
+}
+
+func (l *layout) em(size float64) float64 { return size * ptMM }
+
+// capacity is the height available to body rows on one page.
+func (l *layout) capacity() float64 { return l.bodyH - l.footerH }
+
+func (l *layout) fits(h float64) bool { return h+l.cur+l.footerH <= l.bodyH }
+
+// place appends s as a Maroto row and advances the page tracker exactly as Maroto's addRow does.
+func (l *layout) place(s *slice) {
+	if s.h > l.capacity()+1e-9 && l.err == nil {
+		l.err = fmt.Errorf("lay out page %d: a %.1f mm block is taller than the %.1f mm a page holds", l.pages, s.h, l.capacity())
+	}
+	if s.h+l.cur+l.footerH <= l.bodyH {
+		l.cur += s.h
+	} else {
+		l.pages++
+		l.cur = s.h
+	}
+	l.rows = append(l.rows, s.row())
+}
+
+// add places s together with any kept slices before it (a heading stays with what follows).
+func (l *layout) add(s *slice) {
+	if len(l.keep) > 0 {
+		all := append(l.keep, s)
+		l.keep = nil
+		if k := stack(all); k.h <= l.capacity() {
+			s = k
+		} else {
+			for _, k := range all[:len(all)-1] {
+				l.place(k)
+			}
+		}
+	}
+	l.place(s)
+}
+
+// emit sends the units to the page.
+func (l *layout) emit(units []unit) {
+	for _, u := range units {
+		switch {
+		case u.brk:
+			if len(l.keep) > 0 {
+				l.place(stack(l.keep))
+				l.keep = nil
+			}
+			if rem := l.bodyH - l.cur - l.footerH; rem > 2e-6 {
+				l.place(&slice{h: rem - 1e-6})
+			}
+		case u.table != nil:
+			l.emitTable(u.table)
+		case u.gap > 0:
+			if len(l.keep) > 0 {
+				l.keep = append(l.keep, &slice{h: u.gap})
+			} else if l.fits(u.gap) {
+				l.place(&slice{h: u.gap})
+			}
+		case len(u.group) > 0:
+			s := stack(u.group)
+			if u.keepNext {
+				l.keep = append(l.keep, s)
+			} else {
+				l.add(s)
+			}
+		}
+	}
+}
+
+// emitTable places a table's rows, putting the header above the first row of every page the
+// table spans. A row no taller than half a page moves to the next page whole; a taller one flows
+// line by line.
+func (l *layout) emitTable(t *tableUnit) {
+	first := true
+	for _, r := range t.rows {
+		groups := [][]*slice{r}
+		if stack(r).h > l.capacity()/2 {
+			groups = groups[:0]
+			for _, s := range r {
+				groups = append(groups, []*slice{s})
+			}
+		}
+		for _, g := range groups {
+			s := stack(g)
+			if first || !l.fits(s.h) {
+				withHeader := stack(append(append([]*slice(nil), t.header...), s))
+				if withHeader.h <= l.capacity() {
+					s = withHeader
+				} else if first {
+					l.add(stack(t.header))
+				}
+				first = false
+			}
+			l.add(s)
+		}
+	}
+	if first && len(t.header) > 0 { // a table with no body rows
+		l.add(stack(t.header))
+	}
+}
+
+// lineSlices turns lines into one slice each, with every piece positioned. x0 and w are the
+// column the lines are set in, lh the line height in mm.
+func (l *layout) lineSlices(lines []line, spans []span, size, lh, x0, w float64, al render.Align) []*slice {
+	em := l.em(size)
+	top := (lh-(ascent+descent)*em)/2 + ascent*em - em
+	out := make([]*slice, len(lines))
+	for i, ln := range lines {
+		s := &slice{h: lh}
+		x := x0
+		switch al {
+		case render.AlignRight:
+			x = x0 + w - ln.w
+		case render.AlignCenter:
+			x = x0 + (w-ln.w)/2
+		}
+		for _, p := range ln.pieces {
+			sp := spans[p.span]
+			s.texts = append(s.texts, textOp{x: x, y: top, text: p.text, font: l.ts.fonts.family(sp.style), style: sp.style, size: size, color: sp.color, link: sp.link})
+			if sp.link != "" {
+				s.rules = append(s.rules, ruleOp{x1: x, x2: x + p.w, y: top + em*1.1, thick: em * linkThick, color: linkBlue})
+			}
+			x += p.w
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// spans converts runs to spans in base style and colour.
+func spans(runs []render.Run, base style, c render.Color) []span {
+	out := make([]span, 0, len(runs))
+	for _, r := range runs {
+		st := base
+		if r.Bold {
+			st |= bold
+		}
+		if r.Italic {
+			st |= italic
+		}
+		out = append(out, span{text: norm(r.Text), style: st, color: c, link: r.Link})
+	}
+	return out
+}
+
+// text typesets runs as a paragraph into slices.
+func (l *layout) text(sp []span, size, leading, x0, w float64, al render.Align) []*slice {
+	lines := l.ts.breakLines(sp, size, w)
+	return l.lineSlices(lines, sp, size, l.em(size)*leading, x0, w, al)
+}
+
+// paragraphUnits groups a paragraph's lines so that no page starts or ends with a single line of
+// it (no orphans or widows).
+func paragraphUnits(ss []*slice) []unit {
+	n := len(ss)
+	if n == 0 {
+		return nil
+	}
+	if n <= 3 {
+		return []unit{{group: ss}}
+	}
+	units := []unit{{group: ss[:2:2]}}
+	for i := 2; i < n-2; i++ {
+		units = append(units, unit{group: ss[i : i+1 : i+1]})
+	}
+	return append(units, unit{group: ss[n-2:]})
+}
+
+// blocks lays out body blocks into units, in the column x0, w.
+func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, error) {
+	var units []unit
+	bodyEm := l.em(l.size)
+	for i, b := range bs {
+		last := i == len(bs)-1
+		switch b := b.(type) {
+		case *render.Heading:
+			size := l.size * [3]float64{1.5, 1.2, 1.1}[clamp(b.Level, 1, 3)-1]
+			ss := l.text(spans(b.Runs, bold, l.accent), size, 1.1, x0, w, render.AlignLeft)
+			if len(ss) == 0 {
+				continue
+			}
+			units = append(units, unit{gap: l.em(size) * 0.4})
+			units = append(units, unit{group: ss, keepNext: true}, unit{gap: l.em(size) * 0.2})
+		case *render.Paragraph:
+			ss := l.text(spans(b.Runs, regular, black), l.size, bodyLeading, x0, w, render.AlignLeft)
+			units = append(units, paragraphUnits(ss)...)
+			if !last || level == 0 {
+				units = append(units, unit{gap: bodyEm * paraGapEm})
+			}
+		case *render.List:
+			us, err := l.list(b, x0, w, level)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, us...)
+			if level == 0 {
+				units = append(units, unit{gap: bodyEm * paraGapEm})
+			}
+		case *render.Table:
+			tu, err := l.table(b, x0, w)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, unit{table: tu}, unit{gap: bodyEm * paraGapEm * 1.5})
+		case *render.Image:
+			s, err := l.image(b, x0, w, l.capacity())
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, unit{group: []*slice{s}}, unit{gap: bodyEm * paraGapEm})
+		case *render.PageBreak:
+			units = append(units, unit{brk: true})
+		case *render.Signature:
+			s, err := l.signature(b, x0, w)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, unit{gap: bodyEm * paraGapEm}, unit{group: []*slice{s}})
+		case nil:
+			return nil, fmt.Errorf("block %d is nil", i+1)
+		default:
+			return nil, fmt.Errorf("block %d: unknown block type %T", i+1, b)
+		}
+	}
+	return units, nil
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }
+
+// list lays out a list: a marker in the indent, then each item's blocks indented.
+func (l *layout) list(b *render.List, x0, w float64, level int) ([]unit, error) {
+	var units []unit
+	start := b.Start
+	if start == 0 {
+		start = 1
+	}
+	indent := listIndent
+	if w-indent < 20 {
+		indent = 0
+	}
+	for i, item := range b.Items {
+		us, err := l.blocks(item, x0+indent, w-indent, level+1)
+		if err != nil {
+			return nil, fmt.Errorf("list item %d: %w", i+1, err)
+		}
+		marker := "•"
+		if b.Ordered {
+			marker = strconv.Itoa(start+i) + "."
+		}
+		mw := l.ts.measure(marker, regular, l.size)
+		op := textOp{x: x0 + indent - 1.5 - mw, text: marker, font: l.ts.fonts.family(regular), size: l.size, color: black}
+		if s := firstSlice(us); s != nil {
+			op.y = (s.h-(ascent+descent)*l.em(l.size))/2 + ascent*l.em(l.size) - l.em(l.size)
+			if len(s.texts) > 0 {
+				op.y = s.texts[0].y + (l.em(s.texts[0].size) - l.em(l.size))
+			}
+			s.texts = append(s.texts, op)
+		} else {
+			lh := l.em(l.size) * bodyLeading
+			op.y = (lh-(ascent+descent)*l.em(l.size))/2 + ascent*l.em(l.size) - l.em(l.size)
+			us = []unit{{group: []*slice{{h: lh, texts: []textOp{op}}}}}
+		}
+		units = append(units, us...)
+		if i < len(b.Items)-1 {
+			units = append(units, unit{gap: l.em(l.size) * itemGapEm})
+		}
+	}
+	return units, nil
+}
+
+// firstSlice returns the slice an item's first line is drawn in.
+func firstSlice(us []unit) *slice {
+	for _, u := range us {
+		switch {
+		case len(u.group) > 0:
+			return u.group[0]
+		case u.table != nil:
+			if len(u.table.header) > 0 {
+				return u.table.header[0]
+			}
+			if len(u.table.rows) > 0 && len(u.table.rows[0]) > 0 {
+				return u.table.rows[0][0]
+			}
+		}
+	}
+	return nil
+}
+
+// table lays out a table in the column x0, w.
+func (l *layout) table(t *render.Table, x0, w float64) (*tableUnit, error) {
+	n := max(len(t.Columns), len(t.Header), len(t.Total))
+	for _, r := range t.Rows {
+		n = max(n, len(r))
+	}
+	if n == 0 {
+		return &tableUnit{}, nil
+	}
+	cols := make([]render.Column, n)
+	copy(cols, t.Columns)
+	size := l.size * 0.9
+	lh := l.em(size) * tableLeading
+
+	cellSpans := func(c []render.Cell, i int, base style) []span {
+		if i >= len(c) {
+			return nil
+		}
+		return spans(c[i].Runs, base, black)
+	}
+	widths := l.columnWidths(t, cols, size, w)
+
+	// rowSlices lays out one table row as one slice per line.
+	rowSlices := func(cells []render.Cell, base style) []*slice {
+		lines := make([][]line, n)
+		sps := make([][]span, n)
+		nl := 1
+		for i := 0; i < n; i++ {
+			sps[i] = cellSpans(cells, i, base)
+			lines[i] = l.ts.breakLines(sps[i], size, widths[i]-2*cellPadX)
+			nl = max(nl, len(lines[i]))
+		}
+		out := make([]*slice, nl)
+		for k := range out {
+			s := &slice{h: lh}
+			x := x0
+			for i := 0; i < n; i++ {
+				if k < len(lines[i]) {
+					ls := l.lineSlices(lines[i][k:k+1], sps[i], size, lh, x+cellPadX, widths[i]-2*cellPadX, cols[i].Align)
+					s.texts = append(s.texts, ls[0].texts...)
+					s.rules = append(s.rules, ls[0].rules...)
+				}
+				x += widths[i]
+			}
+			out[k] = s
+		}
+		out[0].h += cellPadY
+		out[0].shift(cellPadY)
+		out[nl-1].h += cellPadY
+		return out
+	}
+
+	tu := &tableUnit{}
+	if len(t.Header) > 0 {
+		tu.header = rowSlices(t.Header, bold)
+		fill := tint(l.accent, 0.85)
+		for _, s := range tu.header {
+			s.rules = append([]ruleOp{{x1: x0, x2: x0 + w, y: s.h / 2, thick: s.h + 0.02, color: fill}}, s.rules...)
+		}
+		last := tu.header[len(tu.header)-1]
+		last.rules = append(last.rules, ruleOp{x1: x0, x2: x0 + w, y: last.h - 0.15, thick: 0.3, color: l.accent})
+	}
+	for i, r := range t.Rows {
+		ss := rowSlices(r, regular)
+		last := ss[len(ss)-1]
+		if i < len(t.Rows)-1 || t.Total == nil {
+			last.rules = append(last.rules, ruleOp{x1: x0, x2: x0 + w, y: last.h - 0.05, thick: 0.1, color: ruleGrey})
+		}
+		tu.rows = append(tu.rows, ss)
+	}
+	if t.Total != nil {
+		ss := rowSlices(t.Total, bold)
+		ss[0].rules = append(ss[0].rules, ruleOp{x1: x0, x2: x0 + w, y: 0.15, thick: 0.3, color: black})
+		tu.rows = append(tu.rows, ss)
+	}
+	return tu, nil
+}
+
+// columnWidths divides w among the columns: by their weights when every column has one, else by
+// their content, the way browsers lay out automatic tables (preferred widths when they fit,
+// otherwise the longest words plus a share of what is left).
+func (l *layout) columnWidths(t *render.Table, cols []render.Column, size, w float64) []float64 {
+	n := len(cols)
+	out := make([]float64, n)
+	weighted := true
+	var sum float64
+	for _, c := range cols {
+		if c.Width <= 0 || math.IsNaN(c.Width) || math.IsInf(c.Width, 0) {
+			weighted = false
+		}
+		sum += c.Width
+	}
+	if weighted {
+		for i, c := range cols {
+			out[i] = w * c.Width / sum
+		}
+		return out
+	}
+	minW := make([]float64, n)
+	maxW := make([]float64, n)
+	measureRow := func(cells []render.Cell, base style) {
+		for i := 0; i < n && i < len(cells); i++ {
+			for _, ln := range l.ts.breakLines(spans(cells[i].Runs, base, black), size, math.Inf(1)) {
+				maxW[i] = max(maxW[i], ln.w)
+			}
+			for _, sp := range spans(cells[i].Runs, base, black) {
+				for _, word := range strings.Fields(sp.text) {
+					minW[i] = max(minW[i], l.ts.measure(word, sp.style, size))
+				}
+			}
+		}
+	}
+	measureRow(t.Header, bold)
+	for _, r := range t.Rows {
+		measureRow(r, regular)
+	}
+	measureRow(t.Total, bold)
+	var sumMin, sumMax float64
+	for i := range cols {
+		minW[i] += 2*cellPadX + 0.01
+		maxW[i] = max(maxW[i]+2*cellPadX+0.01, minW[i])
+		sumMin += minW[i]
+		sumMax += maxW[i]
+	}
+	switch {
+	case sumMax <= w:
+		for i := range out {
+			out[i] = maxW[i] + (w-sumMax)*maxW[i]/sumMax
+		}
+	case sumMin <= w:
+		for i := range out {
+			out[i] = minW[i] + (w-sumMin)*(maxW[i]-minW[i])/(sumMax-sumMin)
+		}
+	default:
+		for i := range out {
+			out[i] = w * minW[i] / sumMin
+		}
+	}
+	return out
+}
+
+// tint mixes c with white; f is the share of white.
+func tint(c render.Color, f float64) render.Color {
+	mix := func(v uint8) uint8 { return uint8(math.Round(float64(v)*(1-f) + 255*f)) }
+	return render.Color{R: mix(c.R), G: mix(c.G), B: mix(c.B)}
+}
+
+// signature lays out the closing: greeting, optional image, name in bold and title.
+func (l *layout) signature(b *render.Signature, x0, w float64) (*slice, error) {
+	var parts []*slice
+	if g := norm(b.Greeting); g != "" {
+		parts = append(parts, l.text([]span{{text: g, color: black}}, l.size, bodyLeading, x0, w, render.AlignLeft)...)
+	}
+	if b.Image != nil {
+		s, err := l.image(b.Image, x0, w, signatureMaxH)
+		if err != nil {
+			return nil, fmt.Errorf("signature image: %w", err)
+		}
+		parts = append(parts, &slice{h: 1}, s)
+	} else if len(parts) > 0 {
+		parts = append(parts, &slice{h: l.em(l.size) * 0.3})
+	}
+	if n := norm(b.Name); n != "" {
+		parts = append(parts, l.text([]span{{text: n, style: bold, color: black}}, l.size, bodyLeading, x0, w, render.AlignLeft)...)
+	}
+	if t := norm(b.Title); t != "" {
+		parts = append(parts, l.text([]span{{text: t, color: black}}, l.size, bodyLeading, x0, w, render.AlignLeft)...)
+	}
+	if len(parts) == 0 {
+		return &slice{}, nil
+	}
+	s := stack(parts)
+	if s.h > l.capacity() {
+		return nil, fmt.Errorf("signature is %.0f mm tall; a page holds %.0f mm: shorten it", s.h, l.capacity())
+	}
+	return s, nil
+}
