@@ -1,0 +1,66 @@
+// Package templates loads letter template bundles and merges case data into them, producing the
+// render.Document that render/pdf and render/docx draw.
+//
+// # Bundles
+//
+// A root folder holds templates/<name>/ (letter.md, schema.json, optional sample.json and
+// images), layouts/<name>/layout.yaml (with its logo) and blocks/ (shared Markdown blocks such as
+// blocks/klagevejledning.da.md, with blocks/<name>.md as the language-neutral fallback). Load and
+// LoadDir read and parse all of it once; a *Bundle is then immutable and safe for concurrent
+// use. Its Version is a content hash over every file that shapes a letter, so a letter can be
+// rendered again exactly as it was sent.
+//
+// letter.md starts with YAML front matter between two "---" lines (title, language, layout,
+// blocks, keywords, memo, sender, recipient, details, subject, signature, footer); unknown keys
+// are errors naming file:line. The rest is the Markdown body. Front matter strings such as
+// recipient lines and the subject are templates too, executed as plain text: no Markdown
+// escaping, and white space runs (newlines included) become one space, since each is one line
+// of the letter. Recipient and sender address lines that come out empty are dropped.
+//
+// # The template language
+//
+// Expressions are Go text/template with missingkey=error, run against the case data decoded
+// from JSON: dot is a map[string]any, lists are []any, numbers json.Number, plus string and bool.
+// A field missing from the data is always an error naming file:line:col and the field, never an
+// empty gap. A null value printed is an error too ("field "x" is null"), never "<no value>".
+// {{define}}, {{template}} and {{block}} are rejected: shared blocks are the way to reuse text.
+// There is no clock: a letter is a function of the template version and the data.
+//
+// Functions, all formatting in the letter's language (package locale):
+//
+//	date V [STYLE]        V is "2006-01-02" or RFC 3339 text; STYLE "long" (default) or "short":
+//	                      {{ date .decisionDate }} → "23. november 2026"
+//	money MINOR [CUR]     MINOR is an integer number of minor units (øre, cent); CUR an ISO 4217
+//	                      code, default the language's currency: {{ money 123450 }} → "1.234,50 kr."
+//	                      A non-integer such as 12.5 or "12,50" is an error naming the value.
+//	number V [DECIMALS]   a number with the language's separators, rounded to DECIMALS
+//	                      (default: as given): {{ number .area 1 }} → "68,3" for 68.25
+//	plural N ONE OTHER    ONE when N is 1 (language rules), else OTHER: {{ plural .n "dag" "dage" }}
+//	upper S, lower S      case mapping
+//	join LIST SEP         the items of LIST as text joined by SEP
+//	has MAP "key"         true when the key is present and not null: the only way to test an
+//	                      optional field, since reading a missing key is an error:
+//	                      {{ if has .recipient "co" }}c/o {{ .recipient.co }}{{ end }}
+//	include "name"        the Markdown of shared block blocks/<name>.<language>.md (or
+//	                      blocks/<name>.md), executed with the same case data. Only blocks
+//	                      listed in the front matter's blocks: may be included; blocks may
+//	                      include other listed blocks, but not in a circle.
+//
+// text/template's own functions (and, or, not, eq, len, index, printf, ...) work as usual.
+// Numbers in the data are json.Number, so compare them as text: {{ if eq (print .n) "0" }}.
+//
+// # Escaping
+//
+// Every value printed into the body or a block is escaped for Markdown, the way html/template
+// escapes for HTML: at load, each printing action gets a final escaper appended, which writes
+// the value as text (lists joined with ", ") and escapes it with markdown.Escape, so a citizen's
+// name can never add formatting, links, HTML or template syntax to a letter. Only the output of
+// include, which is the template author's own Markdown, passes through unescaped.
+//
+// # Case data
+//
+// Validate and Document check case data before anything else: at most 4 MiB of UTF-8 JSON,
+// nested at most 64 deep, then the bundle's JSON Schema (draft 2020-12). Problems come back as
+// a *DataError whose Problems carry a JSON Pointer, a plain message and the file:line of each
+// template action that reads the field. A merged body larger than 2 MiB is an error.
+package templates

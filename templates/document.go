@@ -1,0 +1,237 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/postbud/postbud/render"
+	"github.com/postbud/postbud/templates/markdown"
+)
+
+// Validate checks data (JSON text) against the bundle's schema and the limits on case data
+// (4 MiB, nesting 64 deep, UTF-8). Problems come back as a *DataError.
+func (b *Bundle) Validate(data []byte) error {
+	_, err := b.decode(data)
+	return err
+}
+
+// Document validates data, merges it into the template and returns the letter, ready for
+// render/pdf and render/docx. Bad data gives a *DataError, a template that fails on this data a
+// *TemplateError naming the file, line and column. Safe for concurrent use.
+func (b *Bundle) Document(data []byte) (*render.Document, error) {
+	v, err := b.decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("merge case data into %s: %w", b.Name, err)
+	}
+	doc, err := b.document(v)
+	if err != nil {
+		return nil, fmt.Errorf("merge case data into %s: %w", b.Name, err)
+	}
+	return doc, nil
+}
+
+// ExecMemo executes the memo front matter strings against data, for the delivery step.
+func (b *Bundle) ExecMemo(data []byte) (map[string]string, error) {
+	v, err := b.decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("memo of %s: %w", b.Name, err)
+	}
+	out := make(map[string]string, len(b.fm.memo))
+	for _, m := range b.fm.memo {
+		if out[m.key], err = execLine(m.t, v); err != nil {
+			return nil, fmt.Errorf("memo of %s: %w", b.Name, err)
+		}
+	}
+	return out, nil
+}
+
+// execText executes a template against data.
+func execText(t *tmpl, data any) (string, error) {
+	var w limitedBuffer
+	if err := t.t.Execute(&w, data); err != nil {
+		return "", t.execError(err)
+	}
+	return w.String(), nil
+}
+
+// execLine executes a front matter template: one line of plain text, white space runs
+// (newlines included) collapsed to one space. A nil template gives "".
+func execLine(t *tmpl, data any) (string, error) {
+	if t == nil {
+		return "", nil
+	}
+	s, err := execText(t, data)
+	return strings.Join(strings.Fields(s), " "), err
+}
+
+// execLines executes a list of front matter templates, dropping lines that come out empty (an
+// optional address line inside {{ if has ... }}).
+func execLines(ts []*tmpl, data any) ([]string, error) {
+	var out []string
+	for _, t := range ts {
+		s, err := execLine(t, data)
+		if err != nil {
+			return nil, err
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (b *Bundle) document(v any) (*render.Document, error) {
+	fm, lay := b.fm, b.lay
+	d := &render.Document{
+		Page:     lay.page,
+		Font:     lay.font,
+		FontSize: lay.size,
+		Accent:   lay.accent,
+		Window:   lay.window,
+		Footer:   lay.footer,
+	}
+	var err error
+	line := func(t *tmpl) string {
+		if err != nil {
+			return ""
+		}
+		var s string
+		s, err = execLine(t, v)
+		return s
+	}
+	lines := func(ts []*tmpl) []string {
+		if err != nil {
+			return nil
+		}
+		var s []string
+		s, err = execLines(ts, v)
+		return s
+	}
+
+	lh := lay.sender
+	lh.Address = append([]string(nil), lh.Address...)
+	lh.Contact = append([]string(nil), lh.Contact...)
+	if lh.Logo != nil {
+		lh.Logo = &render.Image{Data: append([]byte(nil), lh.Logo.Data...), Alt: lh.Logo.Alt, Width: lh.Logo.Width}
+	}
+	if fm.sender.name != nil {
+		lh.Name = line(fm.sender.name)
+	}
+	if fm.sender.department != nil {
+		lh.Department = line(fm.sender.department)
+	}
+	if fm.sender.hasAddress {
+		lh.Address = lines(fm.sender.address)
+	}
+	if fm.sender.hasContact {
+		lh.Contact = lines(fm.sender.contact)
+	}
+	d.Letterhead = lh
+	d.Recipient = lines(fm.recipient)
+	for _, det := range fm.details {
+		label := b.loc.Label(det.key)
+		if det.label != nil {
+			label = line(det.label)
+		}
+		d.Details = append(d.Details, render.Detail{Label: label, Value: line(det.value)})
+	}
+	d.Subject = line(fm.subject)
+	if fm.footer != nil {
+		d.Footer = line(fm.footer)
+	}
+	title := line(fm.title)
+	var sig *render.Signature
+	if s := fm.signature; s != nil {
+		sig = &render.Signature{Greeting: b.loc.Label("regards"), Name: line(s.name), Title: line(s.title)}
+		if s.greeting != nil {
+			sig.Greeting = line(s.greeting)
+		}
+		if s.imageName.set {
+			sig.Image = &render.Image{Data: append([]byte(nil), b.images[s.imageName.s]...), Alt: sig.Name}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	body, err := execText(b.body, v)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := markdown.Blocks([]byte(body), markdown.Options{Image: b.image})
+	if err != nil {
+		return nil, b.markdownError(err, body)
+	}
+	if sig != nil {
+		blocks = append(blocks, sig)
+	}
+	d.Body = blocks
+
+	d.PageLabel = b.loc.Label("page")
+	for _, tag := range []string{b.Language, b.loc.Tag, strings.SplitN(b.loc.Tag, "-", 2)[0]} {
+		if p, ok := lay.pageLabel[tag]; ok {
+			d.PageLabel = p
+			break
+		}
+	}
+	subject := d.Subject
+	if subject == "" {
+		subject = title
+	}
+	d.Meta = render.Meta{
+		Title:    title,
+		Author:   lh.Name,
+		Subject:  subject,
+		Keywords: append([]string(nil), fm.keywords...),
+		Language: b.loc.Tag,
+		Creator:  "postbud " + b.Name + " " + b.Version,
+	}
+	if b.dateField != nil {
+		if t, err := parseDate(valueAt(v, b.dateField)); err == nil {
+			y, m, day := t.Date()
+			d.Meta.Created = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return d, nil
+}
+
+// image resolves an image of the letter body: a PNG or JPEG file next to letter.md.
+func (b *Bundle) image(dest string) (*render.Image, error) {
+	name := path.Clean(strings.TrimPrefix(dest, "./"))
+	data, ok := b.images[name]
+	if !ok {
+		return nil, fmt.Errorf("no such PNG or JPEG file next to %s", b.file)
+	}
+	return &render.Image{Data: append([]byte(nil), data...)}, nil
+}
+
+// markdownError places a Markdown problem of the merged body: at the line of letter.md or a
+// block whose text is that line, else by the merged line itself.
+func (b *Bundle) markdownError(err error, body string) error {
+	var me *markdown.Error
+	if !errors.As(err, &me) {
+		return &TemplateError{File: b.file, Msg: "cannot read the merged Markdown: " + err.Error()}
+	}
+	merged := strings.Split(body, "\n")
+	text := ""
+	if me.Line >= 1 && me.Line <= len(merged) {
+		text = strings.TrimSpace(merged[me.Line-1])
+	}
+	if text != "" {
+		sources := append([]*tmpl{b.body}, make([]*tmpl, 0, len(b.Blocks))...)
+		for _, name := range b.Blocks {
+			sources = append(sources, b.blocks[name])
+		}
+		for _, t := range sources {
+			for i, l := range strings.Split(t.src, "\n") {
+				if strings.TrimSpace(l) == text {
+					return &TemplateError{File: t.file, Line: i + 1, Msg: me.Msg}
+				}
+			}
+		}
+	}
+	return &TemplateError{File: b.file, Msg: fmt.Sprintf("%s (line %d of the merged letter: %q)", me.Msg, me.Line, text)}
+}
