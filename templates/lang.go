@@ -128,8 +128,30 @@ func (tp *tmpl) parseError(err error) error {
 	if m[2] != "" {
 		c, _ := strconv.Atoi(m[2])
 		col = runeCol(tp.src, line, c)
+	} else if q := quotedToken.FindStringSubmatch(m[3]); q != nil {
+		// text/template's parser gives only the line; the token it quotes locates the column.
+		if tok, err := strconv.Unquote(q[1]); err == nil && tok != "" {
+			if c := strings.Index(lineText(tp.src, line), tok); c >= 0 {
+				col = runeCol(tp.src, line, c)
+			}
+		}
 	}
 	return tp.at(line, col, msg)
+}
+
+// quotedToken finds the token a parse error quotes: `function "x" not defined`, `unexpected "}" in operand`.
+var quotedToken = regexp.MustCompile(`^(?:function|unexpected) ("(?:[^"\\]|\\.)*")`)
+
+// lineText returns the 1-based line of src, without its newline.
+func lineText(src string, line int) string {
+	off := lineStart(src, line)
+	if off < 0 {
+		return ""
+	}
+	if nl := strings.IndexByte(src[off:], '\n'); nl >= 0 {
+		return src[off : off+nl]
+	}
+	return src[off:]
 }
 
 // check rejects what the language does not allow and records includes: {{template}} nodes,
