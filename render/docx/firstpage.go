@@ -74,8 +74,8 @@ func (w *writer) firstPage() error {
 		b.raw(`</w:p>`)
 		lines++
 	}
-	for _, s := range []string{joinLine(lh.Address), joinLine(lh.Contact)} {
-		if s != "" {
+	for _, s := range lh.Address {
+		if strings.TrimSpace(s) != "" {
 			w.pOpen(tight)
 			w.runText(s, rPr{size: small})
 			b.raw(`</w:p>`)
@@ -89,14 +89,29 @@ func (w *writer) firstPage() error {
 	b.raw(`</w:tc><w:tc><w:tcPr><w:tcW w:w="`)
 	b.int(t3)
 	b.raw(`" w:type="dxa"/></w:tcPr>`)
+	// The logo, then the contact lines one per line, right-aligned as the PDF sets them; the logo
+	// shrinks so that the column still fits in the space above the window.
+	var contact []string
+	for _, s := range lh.Contact {
+		if strings.TrimSpace(s) != "" {
+			contact = append(contact, s)
+		}
+	}
 	w.pOpen(pPr{spacing: true, jc: "right"})
 	if lh.Logo != nil {
-		maxH := min(max(win.Y-pg.Top-4, 10), 25)
+		lineH := w.l.size * 0.85 * 1.15 * 25.4 / 72 // mm per contact line
+		maxH := min(max(win.Y-pg.Top-4-float64(len(contact))*lineH, 8), 25)
 		if err := w.image(lh.Logo, c3, maxH); err != nil {
 			return w.fail("letterhead logo", err)
 		}
 	}
-	b.raw(`</w:p></w:tc></w:tr>`)
+	b.raw(`</w:p>`)
+	for _, s := range contact {
+		w.pOpen(pPr{spacing: true, jc: "right"})
+		w.runText(s, rPr{size: small})
+		b.raw(`</w:p>`)
+	}
+	b.raw(`</w:tc></w:tr>`)
 
 	// Row 2: window, gap, details.
 	b.raw(`<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="`)
@@ -160,23 +175,3 @@ func (w *writer) firstPage() error {
 }
 
 const zeroCellMargins = `<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>`
-
-// joinLine joins letterhead lines into one, as the letterhead prints address and contact lines.
-func joinLine(lines []string) string {
-	n := 0
-	for _, s := range lines {
-		if strings.TrimSpace(s) != "" {
-			n++
-		}
-	}
-	if n == len(lines) {
-		return strings.Join(lines, " · ")
-	}
-	kept := make([]string, 0, n)
-	for _, s := range lines {
-		if strings.TrimSpace(s) != "" {
-			kept = append(kept, s)
-		}
-	}
-	return strings.Join(kept, " · ")
-}
