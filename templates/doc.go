@@ -45,6 +45,8 @@
 //	                      blocks/<name>.md), executed with the same case data. Only blocks
 //	                      listed in the front matter's blocks: may be included; blocks may
 //	                      include other listed blocks, but not in a circle.
+//	signature             places the front matter's signature here (once), e.g. before the
+//	                      complaint guidance; without it the signature closes the letter.
 //
 // text/template's own functions (and, or, not, eq, len, index, printf, ...) work as usual.
 // Numbers in the data are json.Number, so compare them as text: {{ if eq (print .n) "0" }}.

@@ -161,14 +161,10 @@ func (b *Bundle) document(v any) (*render.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := markdown.Blocks([]byte(body), markdown.Options{Image: b.image})
+	d.Body, err = b.bodyBlocks(body, sig)
 	if err != nil {
-		return nil, b.markdownError(err, body)
+		return nil, err
 	}
-	if sig != nil {
-		blocks = append(blocks, sig)
-	}
-	d.Body = blocks
 
 	d.PageLabel = b.loc.Label("page")
 	for _, tag := range []string{b.Language, b.loc.Tag, strings.SplitN(b.loc.Tag, "-", 2)[0]} {
@@ -196,6 +192,58 @@ func (b *Bundle) document(v any) (*render.Document, error) {
 		}
 	}
 	return d, nil
+}
+
+// signatureMarker is the line {{ signature }} writes into the merged Markdown. Case data can
+// never produce it: escaped data has a backslash before every "@".
+const signatureMarker = "@@postbud:signature@@"
+
+// bodyBlocks converts the merged Markdown body and places the signature: where the body says
+// {{ signature }} (once at most), else at the end.
+func (b *Bundle) bodyBlocks(body string, sig *render.Signature) ([]render.Block, error) {
+	lines := strings.Split(body, "\n")
+	at := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) != signatureMarker {
+			continue
+		}
+		if at >= 0 {
+			return nil, &TemplateError{File: b.file, Msg: "{{ signature }} is used more than once: a letter has one signature"}
+		}
+		at = i
+	}
+	if at >= 0 && sig == nil {
+		return nil, &TemplateError{File: b.file, Msg: "{{ signature }} is used but the front matter has no signature: section"}
+	}
+	if at < 0 {
+		blocks, err := b.markdownBlocks(body, 0, body)
+		if err != nil || sig == nil {
+			return blocks, err
+		}
+		return append(blocks, sig), nil
+	}
+	before, err := b.markdownBlocks(strings.Join(lines[:at], "\n"), 0, body)
+	if err != nil {
+		return nil, err
+	}
+	after, err := b.markdownBlocks(strings.Join(lines[at+1:], "\n"), at+1, body)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(before, sig), after...), nil
+}
+
+// markdownBlocks converts part of the merged body that starts after line offset of it.
+func (b *Bundle) markdownBlocks(part string, offset int, body string) ([]render.Block, error) {
+	blocks, err := markdown.Blocks([]byte(part), markdown.Options{Image: b.image})
+	if err != nil {
+		var me *markdown.Error
+		if errors.As(err, &me) {
+			me.Line += offset
+		}
+		return nil, b.markdownError(err, body)
+	}
+	return blocks, nil
 }
 
 // image resolves an image of the letter body: a PNG or JPEG file next to letter.md.

@@ -124,7 +124,7 @@ func TestLoadErrors(t *testing.T) {
 	}, {
 		name:  "unknown function",
 		files: map[string]string{"templates/boligstoette/letter.md": "---\ntitle: T\nlanguage: da\nlayout: kommune\nrecipient: [x]\n---\n\n{{ now }}\n"},
-		want:  `templates/boligstoette/letter.md:8:4: function "now" not defined; the functions are date, money, number, plural, upper, lower, join, has and include`,
+		want:  `templates/boligstoette/letter.md:8:4: function "now" not defined; the functions are date, money, number, plural, upper, lower, join, has, include and signature`,
 	}, {
 		name:  "unclosed action",
 		files: map[string]string{"templates/boligstoette/letter.md": "---\ntitle: T\nlanguage: da\nlayout: kommune\nrecipient: [x]\n---\n\n{{ if .x }}\n"},

@@ -116,6 +116,8 @@ func funcMap(loc *locale.Locale, include func(name string, data any) (markdownTe
 			}
 		},
 		"include": include,
+		// signature marks where the front matter's signature goes; without it, it closes the letter.
+		"signature": func() markdownText { return markdownText("\n\n" + signatureMarker + "\n\n") },
 		escapeFunc: func(desc string, v any) (any, error) {
 			if md, ok := v.(markdownText); ok {
 				return string(md), nil

@@ -119,7 +119,7 @@ func (tp *tmpl) parseError(err error) error {
 	line, _ := strconv.Atoi(m[1])
 	msg := m[3]
 	if strings.HasPrefix(msg, "function ") && strings.HasSuffix(msg, " not defined") {
-		msg += "; the functions are date, money, number, plural, upper, lower, join, has and include"
+		msg += "; the functions are date, money, number, plural, upper, lower, join, has, include and signature"
 	}
 	if strings.Contains(msg, "unexpected EOF") {
 		msg = "the text ends inside an action or block: an {{ if }}, {{ range }} or {{ with }} needs its {{ end }}, and every {{ needs }}"
@@ -155,7 +155,7 @@ func lineText(src string, line int) string {
 }
 
 // check rejects what the language does not allow and records includes: {{template}} nodes,
-// include without a literal name, include in front matter, range over a huge literal.
+// include without a literal name, include or signature in front matter, range over a huge literal.
 func (tp *tmpl) check(n parse.Node) error {
 	var err error
 	walkNodes(n, func(n parse.Node) bool {
@@ -170,6 +170,10 @@ func (tp *tmpl) check(n parse.Node) error {
 			}
 		case *parse.CommandNode:
 			id, ok := n.Args[0].(*parse.IdentifierNode)
+			if ok && id.Ident == "signature" && tp.fn != escapeFunc {
+				err = tp.errorAt(int(n.Pos), "signature is only allowed in the letter body and in shared blocks")
+				break
+			}
 			if !ok || id.Ident != "include" {
 				break
 			}
