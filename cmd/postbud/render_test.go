@@ -36,9 +36,9 @@ type sample struct {
 
 var samples = []sample{
 	{"boligstoette-afgoerelse", "Afgørelse om boligstøtte", "Aarhus Kommune", "da", 2},
-	{"betalningspaminnelse", "Påminnelse om obetald faktura", "Malmö stad", "sv", 2},
+	{"betalningspaminnelse", "Påminnelse om obetald faktura", "Malmö stad", "sv", 1},
 	{"uitnodiging-afspraak", "Uitnodiging voor een gesprek", "Gemeente Utrecht", "nl", 1},
-	{"waste-collection-information", "Your waste collection in 2027", "Aarhus Kommune", "en", 4},
+	{"waste-collection-information", "Your waste collection in 2027", "Aarhus Kommune", "en", 3},
 }
 
 // renderSample runs `postbud render` on a sample's own data and returns the PDF and DOCX paths.
