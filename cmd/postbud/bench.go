@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -22,6 +23,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	format := fs.String("format", "pdf", "what to render per letter: pdf, docx or both")
 	conc := fs.Int("concurrency", runtime.GOMAXPROCS(0), "letters rendered at once")
 	warm := fs.Int("warmup", 10, "letters rendered before timing starts (font parsing, caches)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed run to this file (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: postbud bench BUNDLE_DIR DATA.json [-n N] [--format pdf|docx|both] [--concurrency C]")
 		fmt.Fprintln(stderr, "\nRenders the letter N times (merge + render, no queue, nothing written) and reports")
@@ -65,6 +67,19 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var next atomic.Int64
 	var failed atomic.Value
 	var wg sync.WaitGroup

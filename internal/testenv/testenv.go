@@ -16,6 +16,7 @@ var Install = map[string]string{
 	"pdffonts":  "poppler-utils",
 	"pdfinfo":   "poppler-utils",
 	"pdftoppm":  "poppler-utils",
+	"pdfimages": "poppler-utils",
 	"xmllint":   "libxml2-utils",
 	"soffice":   "libreoffice-writer-nogui",
 }

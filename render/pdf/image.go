@@ -2,10 +2,13 @@ package pdf
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"image"
+	"image/draw"
 	_ "image/jpeg" // register the JPEG decoder for DecodeConfig
-	_ "image/png"  // register the PNG decoder for DecodeConfig
+	"image/png"
+	"sync"
 
 	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
 	"github.com/phpdave11/gofpdf"
@@ -13,42 +16,123 @@ import (
 	"github.com/postbud/postbud/render"
 )
 
-// checkImage reports the pixel size of a PNG or JPEG image and fails, naming the reason, for
-// anything gofpdf cannot embed: Maroto would otherwise print "could not parse image bytes" into
-// the letter instead of the picture.
-func checkImage(im *render.Image) (wpx, hpx int, ext extension.Type, err error) {
+// preparedImage is an image ready for gofpdf: PNGs are 8-bit, non-interlaced and without an
+// alpha channel, the form gofpdf embeds by copying the compressed pixel data as it is.
+type preparedImage struct {
+	data     []byte
+	wpx, hpx int
+	ext      extension.Type
+}
+
+// imageCache holds prepared images by the SHA-256 of their bytes. A letterhead logo or a
+// signature is the same in every letter, and preparing it is the expensive part: gofpdf splits
+// an alpha PNG into colour and mask and deflates both again, about 4 ms for a small logo, for
+// every document. Preparing once per process removes that. The cache is bounded; when full it is
+// emptied, which costs speed only, never output.
+var imageCache struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]*preparedImage
+}
+
+const imageCacheMax = 256
+
+// prepareImage checks im and returns it in the form gofpdf embeds cheaply. It fails, naming the
+// reason, for anything gofpdf cannot embed: Maroto would otherwise print "could not parse image
+// bytes" into the letter instead of the picture.
+func prepareImage(im *render.Image) (*preparedImage, error) {
+	key := sha256.Sum256(im.Data)
+	imageCache.Lock()
+	p, ok := imageCache.m[key]
+	imageCache.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := convertImage(im)
+	if err != nil {
+		return nil, err
+	}
+	imageCache.Lock()
+	if imageCache.m == nil || len(imageCache.m) >= imageCacheMax {
+		imageCache.m = make(map[[sha256.Size]byte]*preparedImage)
+	}
+	imageCache.m[key] = p
+	imageCache.Unlock()
+	return p, nil
+}
+
+func convertImage(im *render.Image) (*preparedImage, error) {
+	p := &preparedImage{data: im.Data}
 	switch im.Format() {
 	case "png":
-		ext = extension.Png
+		p.ext = extension.Png
 	case "jpeg":
-		ext = extension.Jpg
+		p.ext = extension.Jpg
 	default:
 		n := min(len(im.Data), 8)
-		return 0, 0, "", fmt.Errorf("image %q is neither PNG nor JPEG (it starts with % x): convert it to PNG", im.Alt, im.Data[:n])
+		return nil, fmt.Errorf("image %q is neither PNG nor JPEG (it starts with % x): convert it to PNG", im.Alt, im.Data[:n])
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(im.Data))
 	if err != nil {
-		return 0, 0, "", fmt.Errorf("image %q: decode %s header: %w", im.Alt, ext, err)
+		return nil, fmt.Errorf("image %q: decode %s header: %w", im.Alt, p.ext, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return 0, 0, "", fmt.Errorf("image %q has no pixels (%dx%d)", im.Alt, cfg.Width, cfg.Height)
+		return nil, fmt.Errorf("image %q has no pixels (%dx%d)", im.Alt, cfg.Width, cfg.Height)
 	}
-	// Let gofpdf itself try the image: it rejects 16-bit and interlaced PNGs, for example.
+	p.wpx, p.hpx = cfg.Width, cfg.Height
+	if p.ext == extension.Png && !gofpdfPNG(im.Data) {
+		if p.data, err = flattenPNG(im.Data); err != nil {
+			return nil, fmt.Errorf("image %q: %w", im.Alt, err)
+		}
+	}
+	// Let gofpdf itself try the result, once: it rejects progressive JPEGs in CMYK, for example.
 	probe := gofpdf.New("P", "mm", "A4", "")
-	probe.RegisterImageOptionsReader("probe", gofpdf.ImageOptions{ImageType: string(ext)}, bytes.NewReader(im.Data))
+	probe.RegisterImageOptionsReader("probe", gofpdf.ImageOptions{ImageType: string(p.ext)}, bytes.NewReader(p.data))
 	if err := probe.Error(); err != nil {
-		return 0, 0, "", fmt.Errorf("image %q cannot be embedded: %w: save it as an 8-bit, non-interlaced PNG or a baseline JPEG", im.Alt, err)
+		return nil, fmt.Errorf("image %q cannot be embedded: %w: save it as an 8-bit PNG or a baseline JPEG", im.Alt, err)
 	}
-	return cfg.Width, cfg.Height, ext, nil
+	return p, nil
+}
+
+// gofpdfPNG reports whether gofpdf embeds png by copying its pixel data: bit depth 8 or less, not
+// interlaced, colour type grey, RGB or palette (no alpha channel). It reads the IHDR chunk,
+// which the PNG format puts first.
+func gofpdfPNG(png []byte) bool {
+	// signature (8), chunk length (4), "IHDR" (4), width (4), height (4), depth, colour type,
+	// compression, filter, interlace
+	if len(png) < 29 || string(png[12:16]) != "IHDR" {
+		return false
+	}
+	depth, ct, interlace := png[24], png[25], png[28]
+	return depth <= 8 && ct != 4 && ct != 6 && interlace == 0
+}
+
+// flattenPNG decodes a PNG with an alpha channel, 16 bits per sample or interlacing, composes it
+// onto the white page and encodes it as an 8-bit RGB PNG.
+func flattenPNG(data []byte) ([]byte, error) {
+	src, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode PNG: %w", err)
+	}
+	b := src.Bounds()
+	dst := image.NewRGBA(b)
+	draw.Draw(dst, b, image.White, image.Point{}, draw.Src)
+	draw.Draw(dst, b, src, b.Min, draw.Over)
+	// Drop the (now opaque) alpha channel: image/png writes an opaque RGBA image as 8-bit RGB.
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, dst); err != nil {
+		return nil, fmt.Errorf("encode PNG: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // imageBox lays out an image at its width (or natural size at 150 dpi) scaled down to fit within
 // maxW by maxH mm, as a slice of its height with the image at its top left.
 func (l *layout) imageBox(im *render.Image, maxW, maxH float64) (*slice, error) {
-	wpx, hpx, ext, err := checkImage(im)
+	p, err := prepareImage(im)
 	if err != nil {
 		return nil, err
 	}
+	wpx, hpx := p.wpx, p.hpx
 	w := im.Width
 	if w <= 0 {
 		w = float64(wpx) / naturalDPI * 25.4
@@ -60,7 +144,7 @@ func (l *layout) imageBox(im *render.Image, maxW, maxH float64) (*slice, error) 
 		h = maxH
 		w = h / ratio
 	}
-	return &slice{h: h, images: []imageOp{{w: w, h: h, data: im.Data, ext: ext}}}, nil
+	return &slice{h: h, images: []imageOp{{w: w, h: h, data: p.data, ext: p.ext}}}, nil
 }
 
 // image lays out a body image in the column x0, w.
