@@ -27,21 +27,24 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$top" && go build -o "$tmp/postbud" ./cmd/postbud)
 
 bundle=$top/samples/templates/boligstoette-afgoerelse
-letter=$peers/letter.json
 cores=$(nproc)
-maroto() { "$tmp/gopeers" -tool maroto -n "$n" -max 300 "$letter" "$tmp/maroto.pdf" | sed -n 's/.*"letters_per_cpu_s":\([0-9.]*\).*/\1/p'; }
-postbud() { "$tmp/postbud" bench "$bundle" "$letter" "$@" | sed -n 's/^letters\/s\/core: //p'; }
+maroto() { "$tmp/gopeers" -tool maroto -n "$n" -max 300 "$1" "$tmp/maroto.pdf" | sed -n 's/.*"letters_per_cpu_s":\([0-9.]*\).*/\1/p'; }
+postbud() { "$tmp/postbud" bench "$bundle" "$@" | sed -n 's/^letters\/s\/core: //p'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+num() { awk -v a="$1" 'BEGIN { printf "%.1f", a }'; }
 
-echo "# reference letter, N=$n, $cores cores, $(go version | cut -d' ' -f3); letters per CPU-second"
-echo "| setting | stock maroto | postbud pdf, 1 at a time | ratio | postbud pdf, $cores at a time | ratio | postbud docx | postbud pdf+docx |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-for setting in default 1core; do
-  if [ "$setting" = 1core ]; then export GOMAXPROCS=1; else unset GOMAXPROCS; fi
-  m=$(maroto)
-  p1=$(postbud -n "$n" --format pdf --concurrency 1)
-  pc=$(postbud -n "$n" --format pdf --concurrency "$cores")
-  d=$(postbud -n "$((n * 5))" --format docx --concurrency "$cores")
-  b=$(postbud -n "$n" --format both --concurrency "$cores")
-  echo "| $setting | $m | $p1 | $(ratio "$p1" "$m") | $pc | $(ratio "$pc" "$m") | $d | $b |"
+echo "# N=$n, $cores cores, $(go version | cut -d' ' -f3); letters per CPU-second (letters/s/core)"
+echo "| letter | setting | stock maroto | postbud pdf, 1 at a time | ratio | postbud pdf, $cores at a time | ratio | postbud docx | postbud pdf+docx |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+for variant in letter letter-long; do
+  for setting in default 1core; do
+    if [ "$setting" = 1core ]; then export GOMAXPROCS=1; else unset GOMAXPROCS; fi
+    data=$peers/$variant.json
+    m=$(maroto "$data")
+    p1=$(postbud "$data" -n "$n" --format pdf --concurrency 1)
+    pc=$(postbud "$data" -n "$n" --format pdf --concurrency "$cores")
+    d=$(postbud "$data" -n "$((n * 5))" --format docx --concurrency "$cores")
+    b=$(postbud "$data" -n "$n" --format both --concurrency "$cores")
+    echo "| $variant | $setting | $(num "$m") | $p1 | $(ratio "$p1" "$m") | $pc | $(ratio "$pc" "$m") | $d | $b |"
+  done
 done

@@ -71,7 +71,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// formatsFlag parses a comma-separated list of output formats.
+// parseFormats parses a comma-separated list of output formats; "both" means pdf,docx.
 func parseFormats(s string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}

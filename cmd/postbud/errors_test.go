@@ -127,8 +127,9 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// TestBinaryNeverPanics runs the real binary on bad input: the user sees a message, never a stack trace.
-func TestBinaryNeverPanics(t *testing.T) {
+// buildBinary builds postbud into a temporary folder for tests that run it as a process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -136,6 +137,12 @@ func TestBinaryNeverPanics(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// TestBinaryNeverPanics runs the real binary on bad input: the user sees a message, never a stack trace.
+func TestBinaryNeverPanics(t *testing.T) {
+	bin := buildBinary(t)
 	bundle := filepath.Join(samplesDir, "templates", "boligstoette-afgoerelse")
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`{"recipient": [1, 2, {"x": null}], "paragraphs": "nope", "table": {"rows": [{}]}}`), 0o644)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/postbud/postbud/render"
 	"github.com/postbud/postbud/render/docx"
@@ -61,22 +62,11 @@ func reportError(w io.Writer, prefix string, err error) {
 			}
 			line := fmt.Sprintf("%s: %s: %s", prefix, path, p.Message)
 			if len(p.Uses) > 0 {
-				line += " (used at " + joinComma(p.Uses) + ")"
+				line += " (used at " + strings.Join(p.Uses, ", ") + ")"
 			}
 			fmt.Fprintln(w, line)
 		}
 		return
 	}
 	fmt.Fprintf(w, "%s: %v\n", prefix, err)
-}
-
-func joinComma(ss []string) string {
-	s := ""
-	for i, x := range ss {
-		if i > 0 {
-			s += ", "
-		}
-		s += x
-	}
-	return s
 }

@@ -132,13 +132,7 @@ func TestConcurrentPipeline(t *testing.T) {
 // TestDeterministicAcrossProcesses renders the same sample in two separate processes: the
 // files are byte-identical, so a letter can be rendered again exactly as it was sent.
 func TestDeterministicAcrossProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "postbud")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	bundle := filepath.Join(samplesDir, "templates", "boligstoette-afgoerelse")
 	var outs [2]string
 	for i := range outs {
