@@ -28,6 +28,7 @@
 // keeping the cross-reference table valid.
 //
 // Known limits: no PDF/A and no tagged PDF (gofpdf writes neither); links are always blue (Maroto
-// draws them so) and get an underline; two different images of the same pixel width in one letter
-// may be written in either order, so such a letter is not guaranteed to be byte-identical.
+// draws them so) and get an underline. gofpdf orders images by pixel width and, among equal
+// widths, by map order; so that output stays byte-identical, a second, different image of the
+// same pixel width gets a column of white pixels added (drawn in the same box, invisible).
 package pdf

@@ -22,6 +22,7 @@ type preparedImage struct {
 	data     []byte
 	wpx, hpx int
 	ext      extension.Type
+	sum      [sha256.Size]byte // of the image as given, before any conversion
 }
 
 // imageCache holds prepared images by the SHA-256 of their bytes. A letterhead logo or a
@@ -51,13 +52,62 @@ func prepareImage(im *render.Image) (*preparedImage, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.sum = key
+	cacheImage(key, p)
+	return p, nil
+}
+
+func cacheImage(key [sha256.Size]byte, p *preparedImage) {
 	imageCache.Lock()
 	if imageCache.m == nil || len(imageCache.m) >= imageCacheMax {
 		imageCache.m = make(map[[sha256.Size]byte]*preparedImage)
 	}
 	imageCache.m[key] = p
 	imageCache.Unlock()
-	return p, nil
+}
+
+// distinctWidth returns p, or p widened by white pixel columns on the right, so that no other
+// image of this document has the same pixel width. gofpdf orders the images it writes by pixel
+// width and, among equal widths, by Go map order (Maroto names images with random UUIDs): two
+// different images of equal width would make the output differ from run to run. A column of
+// white pixels at the page's colour is invisible; the image is drawn at the same box size.
+func (l *layout) distinctWidth(p *preparedImage) (*preparedImage, error) {
+	if l.imageWidths == nil {
+		l.imageWidths = make(map[int][sha256.Size]byte)
+	}
+	w := p.wpx
+	for {
+		sum, used := l.imageWidths[w]
+		if !used || sum == p.sum {
+			break
+		}
+		w++
+	}
+	l.imageWidths[w] = p.sum
+	if w == p.wpx {
+		return p, nil
+	}
+	key := sha256.Sum256(fmt.Appendf(p.sum[:], "widen:%d", w))
+	imageCache.Lock()
+	wide, ok := imageCache.m[key]
+	imageCache.Unlock()
+	if ok {
+		return wide, nil
+	}
+	src, _, err := image.Decode(bytes.NewReader(p.data))
+	if err != nil {
+		return nil, fmt.Errorf("decode image to widen it: %w", err)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, p.hpx))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(dst, src.Bounds().Sub(src.Bounds().Min), src, src.Bounds().Min, draw.Over)
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, dst); err != nil {
+		return nil, fmt.Errorf("encode widened image: %w", err)
+	}
+	wide = &preparedImage{data: buf.Bytes(), wpx: w, hpx: p.hpx, ext: extension.Png, sum: p.sum}
+	cacheImage(key, wide)
+	return wide, nil
 }
 
 func convertImage(im *render.Image) (*preparedImage, error) {
@@ -132,7 +182,10 @@ func (l *layout) imageBox(im *render.Image, maxW, maxH float64) (*slice, error) 
 	if err != nil {
 		return nil, err
 	}
-	wpx, hpx := p.wpx, p.hpx
+	wpx, hpx := p.wpx, p.hpx // the natural size; a widened copy is drawn in the same box
+	if p, err = l.distinctWidth(p); err != nil {
+		return nil, fmt.Errorf("image %q: %w", im.Alt, err)
+	}
 	w := im.Width
 	if w <= 0 {
 		w = float64(wpx) / naturalDPI * 25.4

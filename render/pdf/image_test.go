@@ -118,3 +118,38 @@ func withLogo(data []byte) *render.Document {
 	d.Letterhead.Logo = &render.Image{Data: data, Alt: "logo"}
 	return d
 }
+
+// TestEqualWidthImagesDeterministic: a logo and a signature of the same pixel width but different
+// content used to be written in map order; every render must now give the same bytes, and both
+// images are in the file.
+func TestEqualWidthImagesDeterministic(t *testing.T) {
+	testenv.Need(t, "pdfimages")
+	red := image.NewRGBA(image.Rect(0, 0, 50, 20))
+	blue := image.NewRGBA(image.Rect(0, 0, 50, 30))
+	for i := 0; i < len(red.Pix); i += 4 {
+		copy(red.Pix[i:], []byte{200, 0, 0, 255})
+	}
+	for i := 0; i < len(blue.Pix); i += 4 {
+		copy(blue.Pix[i:], []byte{0, 0, 200, 255})
+	}
+	d := withLogo(encodePNG(t, red))
+	d.Body = append(d.Body, &render.Signature{Name: "Mette", Image: &render.Image{Data: encodePNG(t, blue)}})
+	first := mustRender(t, d)
+	for i := 0; i < 20; i++ {
+		if !bytes.Equal(mustRender(t, d), first) {
+			t.Fatalf("render %d differs from the first", i+2)
+		}
+	}
+	out, err := exec.Command("pdfimages", "-list", writePDF(t, first)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n")[2:] {
+		f := strings.Fields(l)
+		sizes = append(sizes, f[3]+"x"+f[4])
+	}
+	if diff := cmp.Diff([]string{"50x20", "51x30"}, sizes); diff != "" {
+		t.Errorf("images (-want +got):\n%s", diff)
+	}
+}

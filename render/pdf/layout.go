@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"math"
 	"strconv"
@@ -67,6 +68,10 @@ type layout struct {
 	bodyH    float64 // Maroto's usable page height: page height minus its top and bottom margins
 	footerH  float64 // height of the registered footer row
 	accent   render.Color
+
+	// imageWidths maps each pixel width used by an image of this document to that image's hash;
+	// see (*layout).distinctWidth.
+	imageWidths map[int][sha256.Size]byte
 
 	rows  []core.Row
 	keep  []*slice
