@@ -14,22 +14,23 @@ import (
 
 // Typographic choices, relative to the body size where they scale with it.
 const (
-	bodyLeading   = 1.13 // line height / font size for body text
-	tableLeading  = 1.1  // line height / font size in tables
-	paraGapEm     = 0.35 // space after a paragraph, in body ems
-	itemGapEm     = 0.25 // space between list items
-	listIndent    = 6.0  // mm per list level
-	cellPadX      = 1.5  // mm
-	cellPadY      = 0.35 // mm
-	windowInset   = 5.0  // mm from the window's left edge to the address
-	footerZone    = 10.0 // mm the footer takes from the bottom margin
-	footerSizePt  = 7.5
-	returnSizePt  = 7.0
-	minReturnPt   = 5.0
-	logoMaxW      = 50.0 // mm
-	logoMaxH      = 20.0 // mm
-	signatureMaxH = 25.0 // mm
-	naturalDPI    = 150.0
+	bodyLeading    = 1.13 // line height / font size for body text
+	tableLeading   = 1.1  // line height / font size in tables
+	paraGapEm      = 0.35 // space after a paragraph, in body ems
+	itemGapEm      = 0.25 // space between list items
+	listIndent     = 6.0  // mm per list level
+	cellPadX       = 1.5  // mm
+	cellPadY       = 0.35 // mm
+	windowInset    = 5.0  // mm from the window's left edge to the address
+	footerZone     = 10.0 // mm the footer takes from the bottom margin
+	footerSizePt   = 7.5
+	returnSizePt   = 7.0
+	minReturnPt    = 5.0
+	minRecipientPt = 8.0  // smallest address size for postal sorting machines
+	logoMaxW       = 50.0 // mm
+	logoMaxH       = 20.0 // mm
+	signatureMaxH  = 25.0 // mm
+	naturalDPI     = 150.0
 )
 
 var (

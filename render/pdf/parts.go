@@ -89,10 +89,18 @@ func (l *layout) parts() (*slice, error) {
 	y = wy + render.ReturnZone + 1
 	for i, r := range d.Recipient {
 		r = normLine(r)
-		if w := l.ts.measure(r, regular, l.size); w > innerW {
-			return nil, fmt.Errorf("recipient line %d %q is %.0f mm wide; the envelope window leaves %.0f mm: shorten it", i+1, r, w, innerW)
+		// A long line (a long street name, a c/o line) is set smaller rather than failing the
+		// letter, down to the smallest size sorting machines read; the line spacing stays.
+		size := l.size
+		for size > minRecipientPt && l.ts.measure(r, regular, size) > innerW {
+			size -= 0.25
 		}
-		y = put(out, l.text(single(r, regular, black), l.size, 1.25, wx+windowInset, innerW, render.AlignLeft), y)
+		if w := l.ts.measure(r, regular, size); w > innerW {
+			return nil, fmt.Errorf("recipient line %d %q is %.0f mm wide even at %.0f pt; the envelope window leaves %.0f mm: shorten it", i+1, r, w, size, innerW)
+		}
+		lineH := l.em(l.size) * 1.25
+		put(out, l.text(single(r, regular, black), size, 1.25, wx+windowInset, innerW, render.AlignLeft), y+l.em(l.size-size))
+		y += lineH
 	}
 	if y > wy+l.win.Height+1e-9 {
 		return nil, fmt.Errorf("recipient: %d lines need %.0f mm below the return address; the envelope window has %.0f mm: use fewer lines",

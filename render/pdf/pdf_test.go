@@ -55,13 +55,18 @@ func TestRecipientInWindow(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		win  render.Window
+		long bool // a street line wider than the window at body size: set smaller, not lost
 	}{
-		{"default window", render.Window{}},
-		{"window further right", render.Window{X: 100, Y: 40, Width: 90, Height: 45}},
+		{"default window", render.Window{}, false},
+		{"window further right", render.Window{X: 100, Y: 40, Width: 90, Height: 45}, false},
+		{"long street line", render.Window{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := testdoc.Reference()
 			d.Window = tc.win
+			if tc.long {
+				d.Recipient[1] = "c/o Wąsowicz-Dvořák, Frederikssundsvej 117B, 2. sal"
+			}
 			w := tc.win
 			if w == (render.Window{}) {
 				w = render.DefaultWindow
