@@ -1,14 +1,15 @@
 package docx
 
 import (
-	"math"
+	"strings"
 
 	"github.com/postbud/postbud/render"
 )
 
 // table writes t as a w:tbl in the TableGrid style: the header row is marked w:tblHeader so Word
 // and LibreOffice repeat it on every page, shaded with a tint of the accent colour and set bold;
-// the total row is bold under a heavier rule. Column widths follow Column.Width weights.
+// the total row is bold under a heavier rule. Column widths follow Column.Width weights, or the
+// content when a column has none (see columnWidths).
 func (w *writer) table(t *render.Table) {
 	n := len(t.Columns)
 	n = max(n, len(t.Header), len(t.Total))
@@ -23,7 +24,7 @@ func (w *writer) table(t *render.Table) {
 		w.body.raw(`</w:p>`)
 	}
 	b := &w.body
-	widths := columnWidths(t.Columns, n, twips(w.l.textWidth))
+	widths := columnWidths(t, n, twips(w.l.textWidth), w.l.size)
 	jc := make([]string, n)
 	for i := range jc {
 		if i < len(t.Columns) {
@@ -96,38 +97,69 @@ func (w *writer) cell(runs []render.Run, width int, jc, shade string, rule, bold
 	b.raw(`</w:p></w:tc>`)
 }
 
-// columnWidths splits total twips by the columns' weights. Columns without a usable weight get
-// the mean of the others' (all even when no column has one); the last column takes the rounding.
-func columnWidths(cols []render.Column, n, total int) []int {
-	weights := make([]float64, n)
-	sum, count := 0.0, 0
-	for i := 0; i < n && i < len(cols); i++ {
-		if wt := cols[i].Width; wt > 0 && !math.IsInf(wt, 0) {
-			weights[i] = wt
-			sum += wt
-			count++
+// columnWidths divides total twips among the n columns with render.ColumnWidths, as the PDF
+// does. A DOCX carries no font metrics, so content is measured by advance, an estimate of
+// Liberation Sans and Arial; a word's minimum gets 10% to spare, since a column narrower than
+// its longest word splits that word. The last column takes the rounding.
+func columnWidths(t *render.Table, n, total int, sizePt float64) []int {
+	em := sizePt * 20 // twips
+	width := func(s string, bold bool) float64 {
+		w := 0.0
+		for _, r := range s {
+			w += advance(r)
 		}
-	}
-	mean := 1.0
-	if count > 0 {
-		mean = sum / float64(count)
-	}
-	sum = 0
-	for i := range weights {
-		if weights[i] == 0 {
-			weights[i] = mean
+		if bold {
+			w *= 1.08
 		}
-		sum += weights[i]
+		return w * em
 	}
+	ws := render.ColumnWidths(t, n, float64(total), cellMarginTwips, func(c render.Cell, bold bool) (pref, least float64) {
+		line := 0.0
+		for _, r := range c.Runs {
+			b := bold || r.Bold
+			for i, part := range strings.Split(r.Text, "\n") {
+				if i > 0 { // a hard line break
+					pref, line = max(pref, line), 0
+				}
+				line += width(part, b)
+				for _, word := range strings.Fields(part) {
+					least = max(least, 1.1*width(word, b))
+				}
+			}
+		}
+		return max(pref, line), least
+	})
 	widths := make([]int, n)
 	used := 0
 	for i := range n - 1 {
-		widths[i] = int(float64(total) * weights[i] / sum)
+		widths[i] = int(ws[i])
 		used += widths[i]
 	}
 	widths[n-1] = total - used
 	return widths
 }
+
+// advance estimates the width of r in em in Liberation Sans Regular (metric-compatible with Arial).
+func advance(r rune) float64 {
+	switch {
+	case r == ' ' || strings.ContainsRune("ijl.,:;!|'", r):
+		return 0.278
+	case strings.ContainsRune("frtI()[]-/", r):
+		return 0.333
+	case r == 'm' || r == 'w':
+		return 0.833
+	case r == 'M' || r == 'W' || r == 'Æ' || r == 'æ':
+		return 0.944
+	case r >= 'A' && r <= 'Z':
+		return 0.667
+	case r >= '0' && r <= '9':
+		return 0.556
+	}
+	return 0.556
+}
+
+// cellMarginTwips is the left and right cell margin of the TableGrid style.
+const cellMarginTwips = 85
 
 // tint mixes c with 85% white for the table header's shading; black gives a light grey.
 func tint(c render.Color) string {

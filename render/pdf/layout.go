@@ -388,7 +388,7 @@ func (l *layout) table(t *render.Table, x0, w float64) (*tableUnit, error) {
 		}
 		return spans(c[i].Runs, base, black)
 	}
-	widths := l.columnWidths(t, cols, size, w)
+	widths := l.columnWidths(t, n, size, w)
 
 	// rowSlices lays out one table row as one slice per line.
 	rowSlices := func(cells []render.Cell, base style) []*slice {
@@ -446,67 +446,25 @@ func (l *layout) table(t *render.Table, x0, w float64) (*tableUnit, error) {
 	return tu, nil
 }
 
-// columnWidths divides w among the columns: by their weights when every column has one, else by
-// their content, the way browsers lay out automatic tables (preferred widths when they fit,
-// otherwise the longest words plus a share of what is left).
-func (l *layout) columnWidths(t *render.Table, cols []render.Column, size, w float64) []float64 {
-	n := len(cols)
-	out := make([]float64, n)
-	weighted := true
-	var sum float64
-	for _, c := range cols {
-		if c.Width <= 0 || math.IsNaN(c.Width) || math.IsInf(c.Width, 0) {
-			weighted = false
+// columnWidths divides w among the columns with render.ColumnWidths, measuring cells with the
+// font's real metrics at size.
+func (l *layout) columnWidths(t *render.Table, n int, size, w float64) []float64 {
+	return render.ColumnWidths(t, n, w, cellPadX, func(c render.Cell, isBold bool) (pref, least float64) {
+		base := regular
+		if isBold {
+			base = bold
 		}
-		sum += c.Width
-	}
-	if weighted {
-		for i, c := range cols {
-			out[i] = w * c.Width / sum
+		sp := spans(c.Runs, base, black)
+		for _, ln := range l.ts.breakLines(sp, size, math.Inf(1)) {
+			pref = max(pref, ln.w)
 		}
-		return out
-	}
-	minW := make([]float64, n)
-	maxW := make([]float64, n)
-	measureRow := func(cells []render.Cell, base style) {
-		for i := 0; i < n && i < len(cells); i++ {
-			for _, ln := range l.ts.breakLines(spans(cells[i].Runs, base, black), size, math.Inf(1)) {
-				maxW[i] = max(maxW[i], ln.w)
-			}
-			for _, sp := range spans(cells[i].Runs, base, black) {
-				for _, word := range strings.Fields(sp.text) {
-					minW[i] = max(minW[i], l.ts.measure(word, sp.style, size))
-				}
+		for _, s := range sp {
+			for _, word := range strings.Fields(s.text) {
+				least = max(least, l.ts.measure(word, s.style, size))
 			}
 		}
-	}
-	measureRow(t.Header, bold)
-	for _, r := range t.Rows {
-		measureRow(r, regular)
-	}
-	measureRow(t.Total, bold)
-	var sumMin, sumMax float64
-	for i := range cols {
-		minW[i] += 2*cellPadX + 0.01
-		maxW[i] = max(maxW[i]+2*cellPadX+0.01, minW[i])
-		sumMin += minW[i]
-		sumMax += maxW[i]
-	}
-	switch {
-	case sumMax <= w:
-		for i := range out {
-			out[i] = maxW[i] + (w-sumMax)*maxW[i]/sumMax
-		}
-	case sumMin <= w:
-		for i := range out {
-			out[i] = minW[i] + (w-sumMin)*(maxW[i]-minW[i])/(sumMax-sumMin)
-		}
-	default:
-		for i := range out {
-			out[i] = w * minW[i] / sumMin
-		}
-	}
-	return out
+		return pref, least
+	})
 }
 
 // tint mixes c with white; f is the share of white.
