@@ -1,0 +1,318 @@
+package delivery
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// OutboxChannel is the channel name the Outbox writes into its receipts.
+const OutboxChannel = "outbox"
+
+// Outbox delivers letters into a folder: <Dir>/<tenant>/<letter id>/ holds letter.<format> for each
+// document and receipt.json. A letter's folder appears whole or not at all: the files are written and
+// synced in a temporary folder (<Dir>/<tenant>/.tmp-<letter id>/attempt-*) that is then renamed into
+// place.
+// So a letter folder that exists is a delivered letter, and the folder's name is the proof.
+//
+// Deliver is idempotent per letter id, across goroutines and processes sharing Dir: the first
+// rename wins, and every other Deliver of that id (concurrent or later) returns the stored receipt
+// without writing anything. Temporary folders left by a killed process never count as delivered;
+// Deliver removes those of the letter it delivers. Programs that read the outbox should skip
+// entries whose names start with ".".
+type Outbox struct {
+	// Dir is the outbox folder; it is created (mode 0750) when missing.
+	Dir string
+	// Now gives the delivery time; nil means time.Now.
+	Now func() time.Time
+	// NoSync skips the fsync of files and folders (about 4 ms a letter on a plain disk). A killed
+	// process still never leaves a partial letter, since the rename is atomic either way; a power
+	// cut may then lose letters whose receipts were already returned. Leave it false in production.
+	NoSync bool
+}
+
+var _ Channel = (*Outbox)(nil)
+
+// outboxReceipt is the content of receipt.json.
+type outboxReceipt struct {
+	Receipt
+	LetterID        string           `json:"letter_id"`
+	Tenant          string           `json:"tenant"`
+	Template        string           `json:"template,omitempty"`
+	TemplateVersion string           `json:"template_version,omitempty"`
+	Title           string           `json:"title,omitempty"`
+	Documents       []outboxDocument `json:"documents"`
+}
+
+type outboxDocument struct {
+	File   string `json:"file"`
+	Bytes  int    `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+const (
+	receiptFile = "receipt.json"
+	tempPrefix  = ".tmp-"
+)
+
+// Deliver writes l into the outbox, or returns the receipt of its earlier delivery. A letter that
+// cannot be written as given (no id, an id or tenant unfit for a folder name, no documents, an
+// unknown or repeated format) gives a Permanent error; a failing disk gives a plain one.
+func (o *Outbox) Deliver(ctx context.Context, l *Letter) (*Receipt, error) {
+	if err := checkLetter(l); err != nil {
+		return nil, Permanent(fmt.Errorf("outbox: deliver: %w", err))
+	}
+	if o.Dir == "" {
+		return nil, Permanent(errors.New("outbox: deliver: Outbox.Dir is empty; configure the outbox folder"))
+	}
+	dir, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	tenantDir := filepath.Join(dir, l.Tenant)
+	final := filepath.Join(tenantDir, l.ID)
+	if r, err := readReceipt(final); err == nil {
+		removeLeftovers(tenantDir, l.ID)
+		return r, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	r, err := o.write(tenantDir, final, l)
+	if err != nil {
+		// A concurrent Deliver of the same letter may have won, or removed our temporary folder
+		// as a leftover after winning: its receipt is the answer then.
+		if r2, err2 := readReceipt(final); err2 == nil {
+			removeLeftovers(tenantDir, l.ID)
+			return r2, nil
+		}
+		return nil, err
+	}
+	removeLeftovers(tenantDir, l.ID)
+	return r, nil
+}
+
+// write puts the letter in a temporary folder and renames it to final. When final exists already
+// (another Deliver won), it returns that delivery's receipt.
+func (o *Outbox) write(tenantDir, final string, l *Letter) (_ *Receipt, err error) {
+	if err := os.MkdirAll(tenantDir, 0o750); err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	// Each attempt gets its own folder inside the letter's staging folder, so that leftovers of
+	// a letter are found without listing the (possibly huge) tenant folder.
+	staging := filepath.Join(tenantDir, tempPrefix+l.ID)
+	if err := os.MkdirAll(staging, 0o750); err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	tmp, err := os.MkdirTemp(staging, "attempt-*")
+	if err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o750); err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	rec := outboxReceipt{
+		Receipt:         Receipt{Channel: OutboxChannel, Reference: final, DeliveredAt: now().UTC()},
+		LetterID:        l.ID,
+		Tenant:          l.Tenant,
+		Template:        l.Template,
+		TemplateVersion: l.TemplateVersion,
+		Title:           l.Title,
+	}
+	for i, d := range l.Documents {
+		if i > 0 && testHookBetweenFiles != nil {
+			testHookBetweenFiles(tmp)
+		}
+		name := "letter." + d.Format
+		if err := writeFile(filepath.Join(tmp, name), d.Data, !o.NoSync); err != nil {
+			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+		}
+		sum := sha256.Sum256(d.Data)
+		rec.Documents = append(rec.Documents, outboxDocument{File: name, Bytes: len(d.Data), SHA256: hex.EncodeToString(sum[:])})
+	}
+	js, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: encode receipt: %w", l.ID, err)
+	}
+	if err := writeFile(filepath.Join(tmp, receiptFile), append(js, '\n'), !o.NoSync); err != nil {
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	if !o.NoSync {
+		if err := syncDir(tmp); err != nil {
+			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+		}
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		// Renaming onto an existing, non-empty folder fails: another Deliver got there first.
+		if r, rerr := readReceipt(final); rerr == nil {
+			os.RemoveAll(tmp)
+			return r, nil
+		}
+		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+	}
+	if !o.NoSync {
+		if err := syncDir(tenantDir); err != nil {
+			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+		}
+	}
+	r := rec.Receipt
+	return &r, nil
+}
+
+// testHookBetweenFiles, when set by a test, runs after a letter's first file is written.
+var testHookBetweenFiles func(tmpDir string)
+
+// Delivered returns the ids of the letters delivered into the outbox for tenant, sorted; none when
+// the tenant has no folder yet. Temporary folders (in progress, or left by a killed process) are not
+// counted.
+func (o *Outbox) Delivered(tenant string) ([]string, error) {
+	if err := checkName("tenant", tenant); err != nil {
+		return nil, fmt.Errorf("outbox: list: %w", err)
+	}
+	entries, err := os.ReadDir(filepath.Join(o.Dir, tenant))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("outbox: list: %w", err)
+	}
+	var ids []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			ids = append(ids, e.Name())
+		}
+	}
+	return ids, nil // ReadDir sorts by name
+}
+
+// readReceipt reads the receipt of a delivered letter folder. A missing folder gives an error
+// wrapping fs.ErrNotExist; a folder without a readable receipt gives a Permanent error, since only
+// a person can tell what happened to it.
+func readReceipt(final string) (*Receipt, error) {
+	path := filepath.Join(final, receiptFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat(final); serr == nil {
+			// The folder may have been renamed into place since the read: it holds its receipt
+			// from the moment it exists, so read once more.
+			b, err = os.ReadFile(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, Permanent(fmt.Errorf("%s exists but holds no %s; it was not made by postbud's outbox: move it away to deliver the letter again", final, receiptFile))
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read receipt: %w", err)
+	}
+	var rec outboxReceipt
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, Permanent(fmt.Errorf("read %s: %w; the file is damaged: move the folder away to deliver the letter again", filepath.Join(final, receiptFile), err))
+	}
+	r := rec.Receipt
+	return &r, nil
+}
+
+// removeLeftovers removes the staging folder of letter id in tenantDir. It runs only once the
+// letter's folder exists, so whatever the staging folder holds is garbage: attempts of a killed
+// process, or of a concurrent Deliver that lost (which then finds the receipt and returns it).
+func removeLeftovers(tenantDir, id string) {
+	os.RemoveAll(filepath.Join(tenantDir, tempPrefix+id))
+}
+
+func writeFile(path string, data []byte, sync bool) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil && sync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Formats are the document formats channels accept.
+var formats = map[string]bool{"pdf": true, "docx": true}
+
+func checkLetter(l *Letter) error {
+	if l == nil {
+		return errors.New("letter is nil")
+	}
+	if err := checkName("letter id", l.ID); err != nil {
+		return err
+	}
+	if err := checkName("tenant", l.Tenant); err != nil {
+		return fmt.Errorf("letter %s: %w", l.ID, err)
+	}
+	if len(l.Documents) == 0 {
+		return fmt.Errorf("letter %s has no documents; render at least one format", l.ID)
+	}
+	seen := make(map[string]bool, len(l.Documents))
+	for i, d := range l.Documents {
+		if !formats[d.Format] {
+			return fmt.Errorf("letter %s: documents[%d]: unknown format %q; want \"pdf\" or \"docx\"", l.ID, i, d.Format)
+		}
+		if seen[d.Format] {
+			return fmt.Errorf("letter %s: documents[%d]: format %q given twice", l.ID, i, d.Format)
+		}
+		seen[d.Format] = true
+		if len(d.Data) == 0 {
+			return fmt.Errorf("letter %s: documents[%d] (%s) is empty", l.ID, i, d.Format)
+		}
+	}
+	return nil
+}
+
+// checkName accepts a folder name: 1 to 200 ASCII letters, digits, '-', '_' and '.', not starting
+// with a dot.
+func checkName(what, s string) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("%s is empty", what)
+	case len(s) > 200:
+		return fmt.Errorf("%s is longer than 200 bytes", what)
+	case s[0] == '.':
+		return fmt.Errorf("%s %q starts with a dot", what, s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return fmt.Errorf("%s %q holds %q at byte %d; use letters, digits, '-', '_' and '.'", what, s, c, i)
+		}
+	}
+	return nil
+}
