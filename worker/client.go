@@ -1,0 +1,279 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/postbud/postbud/delivery"
+	"github.com/postbud/postbud/internal/docstore"
+	"github.com/postbud/postbud/internal/sealed"
+)
+
+// Task types.
+const (
+	TypeRender  = "letter:render"
+	TypeDeliver = "letter:deliver"
+)
+
+// Client submits letters and batches and reads their records. It is safe for concurrent use.
+type Client struct {
+	o       Options
+	rdb     redis.UniversalClient
+	asynq   *asynq.Client
+	records *records
+}
+
+// NewClient connects to o.Redis. Close the Client when done.
+func NewClient(o Options) (*Client, error) {
+	o = o.withDefaults()
+	if err := o.validate("new worker client"); err != nil {
+		return nil, err
+	}
+	rdb, err := o.redisClient()
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(o.Metrics)
+	if err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	return &Client{
+		o:       o,
+		rdb:     rdb,
+		asynq:   asynq.NewClientFromRedisClient(rdb),
+		records: &records{rdb: rdb, retention: o.Retention, now: time.Now, metrics: m},
+	}, nil
+}
+
+// Close releases the Redis connections.
+func (c *Client) Close() error {
+	return errors.Join(c.asynq.Close(), c.rdb.Close())
+}
+
+// Ping checks that Redis answers.
+func (c *Client) Ping(ctx context.Context) error {
+	if err := c.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis: %w", err)
+	}
+	return nil
+}
+
+// renderPayload is the sealed part of a render task.
+type renderPayload struct {
+	Data      json.RawMessage    `json:"data"`
+	Recipient delivery.Recipient `json:"recipient"`
+}
+
+// deliverPayload is the sealed part of a deliver task.
+type deliverPayload struct {
+	Title     string             `json:"title"`
+	Recipient delivery.Recipient `json:"recipient"`
+	Memo      map[string]string  `json:"memo,omitempty"`
+}
+
+// taskPayload is what Redis holds for a task: the letter id in clear, the rest sealed with the
+// letter id as additional data (a sealed payload moved to another letter does not open).
+type taskPayload struct {
+	Letter string `json:"letter"`
+	Sealed []byte `json:"sealed"`
+}
+
+func seal(k sealed.Key, id string, v any) ([]byte, error) {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	box, err := sealed.Seal(k, plain, []byte(id))
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(taskPayload{Letter: id, Sealed: box})
+}
+
+func unseal(k sealed.Key, payload []byte, v any) (id string, err error) {
+	var p taskPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return "", fmt.Errorf("task payload is not JSON: %w", err)
+	}
+	if !validID(p.Letter) {
+		return "", fmt.Errorf("task payload names no valid letter id")
+	}
+	plain, err := sealed.Open(k, p.Sealed, []byte(p.Letter))
+	if err != nil {
+		return p.Letter, fmt.Errorf("open the sealed payload (was the key changed since submission?): %w", err)
+	}
+	if err := json.Unmarshal(plain, v); err != nil {
+		return p.Letter, fmt.Errorf("sealed payload is not the expected JSON: %w", err)
+	}
+	return p.Letter, nil
+}
+
+// normalize fills a submission's defaults and checks its fields.
+func (c *Client) normalize(s *Submission) error {
+	if s.Tenant == "" {
+		return &InputError{Field: "tenant", Message: "is empty"}
+	}
+	if s.Template == "" {
+		return &InputError{Field: "template", Message: "is empty; name a template, e.g. \"boligstoette-afgoerelse\""}
+	}
+	if len(s.Formats) == 0 {
+		s.Formats = []string{"pdf", "docx"}
+	}
+	seen := map[string]bool{}
+	for _, f := range s.Formats {
+		if f != "pdf" && f != "docx" {
+			return &InputError{Field: "formats", Message: fmt.Sprintf("%q is not a format; use \"pdf\" and/or \"docx\"", f)}
+		}
+		if seen[f] {
+			return &InputError{Field: "formats", Message: fmt.Sprintf("%q is listed twice", f)}
+		}
+		seen[f] = true
+	}
+	s.Formats = slices.Clone(s.Formats)
+	if s.Delivery == "" {
+		s.Delivery = "outbox"
+	}
+	if _, ok := c.o.Channels[s.Delivery]; !ok && !(len(c.o.Channels) == 0 && s.Delivery == "outbox") {
+		return &InputError{Field: "delivery", Message: fmt.Sprintf("%q is not a configured delivery channel", s.Delivery)}
+	}
+	switch s.Priority {
+	case "":
+		s.Priority = PriorityDefault
+	case PriorityUrgent, PriorityDefault, PriorityBulk:
+	default:
+		return &InputError{Field: "priority", Message: fmt.Sprintf("%q is not a priority; use \"urgent\", \"default\" or \"bulk\"", s.Priority)}
+	}
+	if len(s.IdempotencyKey) > 200 {
+		return &InputError{Field: "idempotency_key", Message: "is longer than 200 characters"}
+	}
+	return nil
+}
+
+// Submit validates s and queues its letter. Errors: *InputError for a bad field, an error
+// wrapping ErrUnknownTemplate, a *templates.DataError listing every problem of the case data;
+// nothing is queued then. With an IdempotencyKey, the first Submit of that key (per tenant)
+// creates the letter and later ones, concurrent ones too, return the same letter with
+// created=false, whatever else they carry.
+func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created bool, err error) {
+	if err := c.normalize(&s); err != nil {
+		return nil, false, err
+	}
+	if s.IdempotencyKey != "" {
+		if l, err := c.byIdempotencyKey(ctx, s.Tenant, s.IdempotencyKey); err == nil {
+			return l, false, nil
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, false, err
+		}
+	}
+	b, err := c.o.Templates.Bundle(s.Tenant, s.Template)
+	if err != nil {
+		return nil, false, fmt.Errorf("submit letter: %w", err)
+	}
+	if err := b.Validate(s.Data); err != nil {
+		return nil, false, fmt.Errorf("submit letter: %w", err)
+	}
+	now := time.Now().UTC()
+	l = &Letter{
+		ID: newID(), Tenant: s.Tenant, Template: b.Name, TemplateVersion: b.Version,
+		Status: StatusQueued, Priority: s.Priority, Delivery: s.Delivery, Formats: s.Formats,
+		BatchID: s.BatchID, Created: now, Updated: now,
+	}
+	payload, err := seal(c.o.Key, l.ID, renderPayload{Data: s.Data, Recipient: s.Recipient})
+	if err != nil {
+		return nil, false, fmt.Errorf("submit letter: seal payload: %w", err)
+	}
+	// The record exists before the idempotency key points at it, so a concurrent Submit that
+	// loses the race always finds a record.
+	if _, err := c.records.create(ctx, l); err != nil {
+		return nil, false, fmt.Errorf("submit letter: %w", err)
+	}
+	if s.IdempotencyKey != "" {
+		key := idempotencyKey(s.Tenant, s.IdempotencyKey)
+		won, err := c.rdb.SetNX(ctx, key, l.ID, c.o.Retention).Result()
+		if err != nil {
+			c.records.delete(ctx, l)
+			return nil, false, fmt.Errorf("submit letter: store idempotency key: %w", err)
+		}
+		if !won {
+			c.records.delete(ctx, l)
+			first, err := c.byIdempotencyKey(ctx, s.Tenant, s.IdempotencyKey)
+			if err != nil {
+				return nil, false, fmt.Errorf("submit letter: read the letter of the idempotency key: %w", err)
+			}
+			return first, false, nil
+		}
+	}
+	task := asynq.NewTask(TypeRender, payload)
+	_, err = c.asynq.EnqueueContext(ctx, task,
+		asynq.TaskID("render:"+l.ID), asynq.Queue(s.Priority.Queue()),
+		asynq.MaxRetry(c.o.MaxRetry), asynq.Timeout(c.o.TaskTimeout))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		c.records.delete(ctx, l)
+		if s.IdempotencyKey != "" {
+			c.rdb.Del(context.WithoutCancel(ctx), idempotencyKey(s.Tenant, s.IdempotencyKey))
+		}
+		return nil, false, fmt.Errorf("submit letter: enqueue render task: %w", err)
+	}
+	c.o.Logger.LogAttrs(ctx, levelDebug, "letter queued", attrLetter(l)...)
+	return l, true, nil
+}
+
+// byIdempotencyKey returns the letter a tenant's key points at, or ErrNotFound.
+func (c *Client) byIdempotencyKey(ctx context.Context, tenant, key string) (*Letter, error) {
+	id, err := c.rdb.Get(ctx, idempotencyKey(tenant, key)).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read idempotency key: %w", err)
+	}
+	l, err := c.records.get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("idempotency key points at letter %s, which is gone: %w", id, ErrNotFound)
+	}
+	return l, err
+}
+
+// Letter returns the record of letter id of tenant; ErrNotFound when there is none (another
+// tenant's letter included).
+func (c *Client) Letter(ctx context.Context, tenant, id string) (*Letter, error) {
+	l, err := c.records.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if l.Tenant != tenant {
+		return nil, ErrNotFound
+	}
+	return l, nil
+}
+
+// Document returns the bytes of letter id's document in format ("pdf" or "docx");
+// ErrNotFound when the letter is not the tenant's, or has no such document (yet).
+func (c *Client) Document(ctx context.Context, tenant, id, format string) ([]byte, error) {
+	l, err := c.Letter(ctx, tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := l.Document(format); !ok {
+		return nil, fmt.Errorf("letter %s has no %q document (status %s): %w", id, format, l.Status, ErrNotFound)
+	}
+	if c.o.Documents == nil {
+		return nil, fmt.Errorf("read document: Options.Documents is not set")
+	}
+	data, err := c.o.Documents.Get(ctx, tenant, id, format)
+	if errors.Is(err, docstore.ErrNotFound) {
+		return nil, fmt.Errorf("read %s of letter %s: the stored document is gone: %w", format, id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s of letter %s: %w", format, id, err)
+	}
+	return data, nil
+}

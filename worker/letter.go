@@ -1,0 +1,173 @@
+package worker
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/postbud/postbud/delivery"
+)
+
+// Status is where a letter is in its life.
+type Status string
+
+// The statuses of a letter. A letter ends delivered or failed.
+const (
+	StatusQueued     Status = "queued"
+	StatusRendering  Status = "rendering"
+	StatusRendered   Status = "rendered"
+	StatusDelivering Status = "delivering"
+	StatusDelivered  Status = "delivered"
+	StatusFailed     Status = "failed"
+)
+
+// Statuses lists every status in life order.
+var Statuses = []Status{StatusQueued, StatusRendering, StatusRendered, StatusDelivering, StatusDelivered, StatusFailed}
+
+// Final reports whether s is an end state (delivered or failed).
+func (s Status) Final() bool { return s == StatusDelivered || s == StatusFailed }
+
+// Priority selects the render queue of a letter. Queues are weighted, not strict: urgent letters
+// are taken six times as often as bulk ones, and bulk letters are never starved.
+type Priority string
+
+// The render priorities.
+const (
+	PriorityUrgent  Priority = "urgent"
+	PriorityDefault Priority = "default"
+	PriorityBulk    Priority = "bulk"
+)
+
+// Queue names and weights.
+const (
+	QueueRenderUrgent  = "render:urgent"
+	QueueRenderDefault = "render:default"
+	QueueRenderBulk    = "render:bulk"
+	QueueDeliver       = "deliver"
+)
+
+// QueueWeights are the Asynq queue weights a Server processes with.
+var QueueWeights = map[string]int{
+	QueueRenderUrgent:  6,
+	QueueRenderDefault: 3,
+	QueueRenderBulk:    1,
+	QueueDeliver:       3,
+}
+
+// Queue returns the render queue of p ("render:default" for an unknown priority).
+func (p Priority) Queue() string {
+	switch p {
+	case PriorityUrgent:
+		return QueueRenderUrgent
+	case PriorityBulk:
+		return QueueRenderBulk
+	}
+	return QueueRenderDefault
+}
+
+// Submission is a letter handed to the client.
+type Submission struct {
+	// Tenant is the agency submitting; letters, batches and idempotency keys are per tenant.
+	Tenant string
+	// Template is the bundle name, e.g. "boligstoette-afgoerelse".
+	Template string
+	// Data is the case data (a JSON object) validated against the template's schema.
+	Data json.RawMessage
+	// Recipient is who gets the letter. It is personal data: it only travels sealed.
+	Recipient delivery.Recipient
+	// Formats are the documents to render; nil means ["pdf", "docx"].
+	Formats []string
+	// Delivery names the channel; "" means "outbox".
+	Delivery string
+	// Priority selects the render queue; "" means "default".
+	Priority Priority
+	// IdempotencyKey makes a retried submission return the first letter instead of a new one.
+	// Keys are per tenant and kept (hashed) for Options.Retention; "" means none.
+	IdempotencyKey string
+	// BatchID is set by SubmitBatch.
+	BatchID string
+}
+
+// DocumentInfo describes one rendered document of a letter.
+type DocumentInfo struct {
+	Format string `json:"format"`
+	Bytes  int    `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// Letter is the record of one letter, kept as JSON in Redis for Options.Retention. It holds no
+// case data and no recipient: only ids, status and what was produced.
+type Letter struct {
+	ID              string   `json:"id"`
+	Tenant          string   `json:"tenant"`
+	Template        string   `json:"template"`
+	TemplateVersion string   `json:"template_version"`
+	Status          Status   `json:"status"`
+	Priority        Priority `json:"priority"`
+	Delivery        string   `json:"delivery"`
+	Formats         []string `json:"formats"`
+	// Attempts counts render and deliver runs, retries included.
+	Attempts int `json:"attempts"`
+	// LastError says in plain words why the last attempt failed; safe to show the tenant.
+	LastError string            `json:"last_error,omitempty"`
+	Documents []DocumentInfo    `json:"documents,omitempty"`
+	Receipt   *delivery.Receipt `json:"receipt,omitempty"`
+	BatchID   string            `json:"batch_id,omitempty"`
+	Created   time.Time         `json:"created"`
+	Updated   time.Time         `json:"updated"`
+}
+
+// Document returns the info of the document in format, or false.
+func (l *Letter) Document(format string) (DocumentInfo, bool) {
+	for _, d := range l.Documents {
+		if d.Format == format {
+			return d, true
+		}
+	}
+	return DocumentInfo{}, false
+}
+
+// BatchLineError is a rejected line of a batch.
+type BatchLineError struct {
+	// Line is 1-based.
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// MaxRejected is how many rejected lines a batch keeps; RejectedTotal counts them all.
+const MaxRejected = 1000
+
+// Batch is the record of a batch of letters submitted together.
+type Batch struct {
+	ID     string `json:"id"`
+	Tenant string `json:"tenant"`
+	// Total counts the batch's non-blank lines read so far, rejected ones included.
+	Total int `json:"total"`
+	// Rejected are the first MaxRejected lines that were not queued, with the reason.
+	Rejected []BatchLineError `json:"rejected,omitempty"`
+	// RejectedTotal counts every rejected line.
+	RejectedTotal int `json:"rejected_total"`
+	// Counts are the letters of the batch by status.
+	Counts map[Status]int `json:"counts"`
+	// Done is true when every line has been read and every queued letter is delivered or failed.
+	Done    bool      `json:"done"`
+	Created time.Time `json:"created"`
+}
+
+// Errors callers branch on.
+var (
+	// ErrNotFound: no such letter, batch or document for this tenant (another tenant's ids too).
+	ErrNotFound = errors.New("not found")
+	// ErrUnknownTemplate: the tenant has no template of that name.
+	ErrUnknownTemplate = errors.New("unknown template")
+)
+
+// InputError is a submission field the client rejected before anything was queued (an unknown
+// format, priority or channel, a missing tenant). Bad case data is a *templates.DataError instead.
+type InputError struct {
+	// Field is the submission field, as named in the HTTP API: "formats", "priority", ...
+	Field   string
+	Message string
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Message }

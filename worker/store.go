@@ -1,0 +1,190 @@
+package worker
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis keys. Hash tags keep a batch's keys in one Cluster slot.
+func letterKey(id string) string        { return "postbud:letter:{" + id + "}" }
+func batchKey(id string) string         { return "postbud:batch:{" + id + "}" }
+func batchCountsKey(id string) string   { return "postbud:batch:{" + id + "}:counts" }
+func batchRejectedKey(id string) string { return "postbud:batch:{" + id + "}:rejected" }
+func idempotencyKey(tenant, key string) string {
+	// The key may hold anything the integrator chose, personal data too: only its hash is kept.
+	sum := sha256.Sum256([]byte(key))
+	return "postbud:idem:" + tenant + ":" + hex.EncodeToString(sum[:])
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// newID returns a random id of 26 lowercase letters and digits (130 bits), safe in Redis keys,
+// task ids, blob keys and file names.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return idEncoding.EncodeToString(b[:])
+}
+
+// validID reports whether id can be an id newID made (so user input never builds odd keys).
+func validID(id string) bool {
+	if len(id) != 26 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '2' && r <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// records reads and writes letter and batch records.
+type records struct {
+	rdb       redis.UniversalClient
+	retention time.Duration
+	now       func() time.Time
+	metrics   *metrics
+}
+
+// get reads letter id; ErrNotFound when absent.
+func (r *records) get(ctx context.Context, id string) (*Letter, error) {
+	if !validID(id) {
+		return nil, ErrNotFound
+	}
+	data, err := r.rdb.Get(ctx, letterKey(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read letter %s: %w", id, err)
+	}
+	var l Letter
+	if err := json.Unmarshal(data, &l); err != nil {
+		return nil, fmt.Errorf("read letter %s: %w", id, err)
+	}
+	return &l, nil
+}
+
+// create stores a new record; false when the id exists.
+func (r *records) create(ctx context.Context, l *Letter) (bool, error) {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return false, fmt.Errorf("store letter %s: %w", l.ID, err)
+	}
+	ok, err := r.rdb.SetNX(ctx, letterKey(l.ID), data, r.retention).Result()
+	if err != nil {
+		return false, fmt.Errorf("store letter %s: %w", l.ID, err)
+	}
+	if ok {
+		r.counted(ctx, l, "", l.Status)
+	}
+	return ok, nil
+}
+
+// errUnchanged tells update that fn made no change to write.
+var errUnchanged = errors.New("unchanged")
+
+// update applies fn to the record of id in an optimistic transaction (WATCH), retrying when
+// another writer got there first, and counts the status transition for the batch and metrics.
+// When fn returns errUnchanged, nothing is written and update returns the record and nil.
+func (r *records) update(ctx context.Context, id string, fn func(*Letter) error) (*Letter, error) {
+	key := letterKey(id)
+	var out *Letter
+	var from Status
+	for range 100 {
+		err := r.rdb.Watch(ctx, func(tx *redis.Tx) error {
+			data, err := tx.Get(ctx, key).Bytes()
+			if errors.Is(err, redis.Nil) {
+				return ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
+			var l Letter
+			if err := json.Unmarshal(data, &l); err != nil {
+				return err
+			}
+			from = l.Status
+			if err := fn(&l); err != nil {
+				out = &l
+				return err
+			}
+			l.Updated = r.now().UTC()
+			data, err = json.Marshal(&l)
+			if err != nil {
+				return err
+			}
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.Set(ctx, key, data, redis.KeepTTL)
+				return nil
+			})
+			out = &l
+			return err
+		}, key)
+		switch {
+		case errors.Is(err, redis.TxFailedErr):
+			continue
+		case errors.Is(err, errUnchanged):
+			return out, nil
+		case errors.Is(err, ErrNotFound):
+			return nil, ErrNotFound
+		case err != nil:
+			return out, fmt.Errorf("update letter %s: %w", id, err)
+		}
+		r.counted(ctx, out, from, out.Status)
+		return out, nil
+	}
+	return nil, fmt.Errorf("update letter %s: too many concurrent writers", id)
+}
+
+// counted records a status transition in the metrics and the letter's batch counts. The batch
+// counts are written after the record (another Cluster slot); a process dying in between leaves
+// one count behind.
+func (r *records) counted(ctx context.Context, l *Letter, from, to Status) {
+	if from == to {
+		return
+	}
+	if r.metrics != nil && to != "" {
+		r.metrics.letters.WithLabelValues(string(to), l.Template).Inc()
+	}
+	if l.BatchID == "" {
+		return
+	}
+	_, _ = r.rdb.Pipelined(context.WithoutCancel(ctx), func(p redis.Pipeliner) error {
+		if from != "" {
+			p.HIncrBy(ctx, batchCountsKey(l.BatchID), string(from), -1)
+		}
+		if to != "" {
+			p.HIncrBy(ctx, batchCountsKey(l.BatchID), string(to), 1)
+		}
+		p.Expire(ctx, batchCountsKey(l.BatchID), r.retention)
+		return nil
+	})
+}
+
+// delete removes a record that was never handed out (its enqueue failed).
+func (r *records) delete(ctx context.Context, l *Letter) {
+	if n, _ := r.rdb.Del(context.WithoutCancel(ctx), letterKey(l.ID)).Result(); n == 1 {
+		r.counted(ctx, l, l.Status, "")
+	}
+}
+
+// plain trims an error text to one readable line for a record or a task error.
+func plain(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 2000 {
+		s = s[:2000] + "…"
+	}
+	return s
+}
