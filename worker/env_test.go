@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
+	"github.com/postbud/postbud/internal/testenv"
+
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
@@ -23,57 +24,8 @@ import (
 // samplesRoot is the repository's samples folder.
 const samplesRoot = "../samples"
 
-// testRedis returns options for a Redis no other test uses: with REDIS_ADDR, an empty database
-// of that server claimed for this test and flushed afterwards; else a miniredis with a ticker
-// calling FastForward so TTLs and leases expire.
-func testRedis(t testing.TB) asynq.RedisClientOpt {
-	t.Helper()
-	if addr := os.Getenv("REDIS_ADDR"); addr != "" {
-		ctx := context.Background()
-		for db := 1; db < 16; db++ {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, DB: db})
-			n, err := rdb.DBSize(ctx).Result()
-			if err != nil {
-				rdb.Close()
-				t.Fatalf("redis at REDIS_ADDR=%s: %v", addr, err)
-			}
-			if n != 0 {
-				rdb.Close()
-				continue
-			}
-			ok, err := rdb.SetNX(ctx, "postbud:test:claim", t.Name(), time.Hour).Result()
-			if err != nil || !ok {
-				rdb.Close()
-				continue
-			}
-			t.Cleanup(func() {
-				// Everything in the database is this test's: it was empty when claimed.
-				rdb.FlushDB(context.Background())
-				rdb.Close()
-			})
-			return asynq.RedisClientOpt{Addr: addr, DB: db}
-		}
-		t.Fatalf("redis at REDIS_ADDR=%s: no empty database among 1-15 to claim", addr)
-	}
-	m := miniredis.RunT(t)
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				m.FastForward(100 * time.Millisecond)
-			}
-		}
-	}()
-	t.Cleanup(func() { close(stop); <-done })
-	return asynq.RedisClientOpt{Addr: m.Addr()}
-}
+// testRedis returns a Redis no other test uses at the same time (see testenv.Redis).
+func testRedis(t testing.TB) asynq.RedisClientOpt { return testenv.Redis(t) }
 
 // env is a worker set-up on a test Redis, the samples, a temp docstore and outbox.
 type env struct {

@@ -24,8 +24,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	conc := fs.Int("concurrency", runtime.GOMAXPROCS(0), "letters rendered at once")
 	warm := fs.Int("warmup", 10, "letters rendered before timing starts (font parsing, caches)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed run to this file (go tool pprof)")
+	e2e := fs.Bool("e2e", false, "end to end: submit through the Go client, queue, render PDF+DOCX, store, deliver to an outbox")
+	redisURL := fs.String("redis", "", "with --e2e: Redis URL (default: embedded)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: postbud bench BUNDLE_DIR DATA.json [-n N] [--format pdf|docx|both] [--concurrency C]")
+		fmt.Fprintln(stderr, "       postbud bench --e2e [BUNDLE_DIR DATA.json] [-n N] [--concurrency C] [--redis URL]")
 		fmt.Fprintln(stderr, "\nRenders the letter N times (merge + render, no queue, nothing written) and reports")
 		fmt.Fprintln(stderr, "letters per second and per CPU-second (letters/s/core). The last line is `letters/s: <float>`.")
 		fmt.Fprintln(stderr)
@@ -35,6 +38,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return 2
 	}
+	if *e2e && len(pos) == 0 {
+		pos = []string{"samples/templates/boligstoette-afgoerelse", "samples/templates/boligstoette-afgoerelse/sample.json"}
+	}
 	if len(pos) != 2 || *n < 1 || *conc < 1 || *warm < 0 {
 		fs.Usage()
 		return 2
@@ -43,6 +49,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintf(stderr, "postbud bench: --format: %v\n", err)
 		return 2
+	}
+	if *e2e {
+		return benchE2E(ctx, pos[0], pos[1], *n, *conc, *redisURL, stdout, stderr)
 	}
 	b, err := templates.LoadDir(pos[0])
 	if err != nil {

@@ -19,6 +19,12 @@ func commands() []command {
 	return []command{
 		{"render", "render one letter from a template bundle and case data to PDF and DOCX", cmdRender},
 		{"bench", "measure letters per second of rendering (no queue)", cmdBench},
+		{"serve", "run the HTTP API and a worker pool in one process", cmdServe},
+		{"worker", "run a worker pool (many processes may share one Redis)", cmdWorker},
+		{"api", "run the HTTP API only (needs --redis)", cmdAPI},
+		{"queues", "show queue sizes and dead tasks; re-run them", cmdQueues},
+		{"batch", "submit an NDJSON batch to the API and follow it", cmdBatch},
+		{"demo", "run everything embedded on the samples and show what was produced", cmdDemo},
 	}
 }
 

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/postbud/postbud/internal/config"
+	"github.com/postbud/postbud/worker"
+)
+
+// benchE2E measures the whole pipeline in one process: n letters submitted as one batch through
+// the Go client, queued in Redis, rendered as PDF and DOCX by a worker pool of conc, stored and
+// delivered to an outbox in a temporary folder (removed afterwards). The clock runs from the
+// first line submitted to the last letter delivered.
+func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redisURL string, stdout, stderr io.Writer) int {
+	data, err := os.ReadFile(dataPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+		return 1
+	}
+	var probe any
+	if err := json.Unmarshal(data, &probe); err != nil {
+		fmt.Fprintf(stderr, "postbud bench: %s: %v\n", dataPath, err)
+		return 1
+	}
+	tmp, err := os.MkdirTemp("", "postbud-bench-")
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+	args := []string{"--data", tmp, "--templates", filepath.Dir(filepath.Dir(filepath.Clean(bundleDir)))}
+	env := func(string) string { return "" }
+	if redisURL != "" {
+		args = append(args, "--redis", redisURL)
+		// Client and workers share this process, so a fresh random key serves the whole run.
+		raw := make([]byte, 32)
+		if _, err := rand.Read(raw); err != nil {
+			fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+			return 1
+		}
+		key := base64.StdEncoding.EncodeToString(raw)
+		env = func(k string) string {
+			if k == "POSTBUD_KEY" {
+				return key
+			}
+			return ""
+		}
+	}
+	cfs := flag.NewFlagSet("bench-config", flag.ContinueOnError)
+	load := config.Flags(cfs, env)
+	if err := cfs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := load()
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+		return 2
+	}
+	a, err := openApp(ctx, cfg, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+		return 1
+	}
+	defer a.Close()
+	srv, err := worker.NewServer(a.opts, conc, 30*time.Second)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+		return 1
+	}
+	wctx, stop := context.WithCancel(ctx)
+	werr := make(chan error, 1)
+	go func() { werr <- srv.Run(wctx) }()
+	defer func() { stop(); <-werr }()
+
+	name := filepath.Base(filepath.Clean(bundleDir))
+	tenant := a.tenants[0].Name
+	pr, pw := io.Pipe()
+	go func() {
+		line, _ := json.Marshal(map[string]any{"template": name, "data": json.RawMessage(data),
+			"recipient": map[string]any{"id": "0101901234", "name": "Bench Modtager", "address": []string{"Vej 1", "8000 Aarhus C"}}})
+		line = append(line, '\n')
+		for i := 0; i < n; i++ {
+			if _, err := pw.Write(line); err != nil {
+				return
+			}
+		}
+		pw.Close()
+	}()
+	cpu0, t0 := cpuTime(), time.Now()
+	b, err := a.client.SubmitBatch(ctx, tenant, pr, worker.Submission{})
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud bench: submit: %v\n", err)
+		return 1
+	}
+	submitted := time.Since(t0)
+	for {
+		if b, err = a.client.Batch(ctx, tenant, b.ID); err != nil {
+			fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+			return 1
+		}
+		if b.Done || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	wall, cpu := time.Since(t0), cpuTime()-cpu0
+	delivered := b.Counts[worker.StatusDelivered]
+	if delivered != n {
+		fmt.Fprintf(stderr, "postbud bench: %d of %d letters delivered (failed %d, rejected %d)\n", delivered, n, b.Counts[worker.StatusFailed], b.RejectedTotal)
+		return 1
+	}
+	outbox, _ := os.ReadDir(filepath.Join(cfg.Outbox, tenant))
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	queue := "embedded Redis"
+	if redisURL != "" {
+		queue = "Redis " + redactURL(redisURL)
+	}
+	fmt.Fprintf(stdout, "end to end: %d letters (%s, pdf+docx) through %s, worker concurrency %d\n", n, name, queue, conc)
+	fmt.Fprintf(stdout, "submitted in %.2f s, all delivered after %.2f s; %d letters in the outbox\n", submitted.Seconds(), wall.Seconds(), len(outbox))
+	fmt.Fprintf(stdout, "CPU %.2f s (%.2f cores used), peak RSS %d MB\n", cpu.Seconds(), cpu.Seconds()/wall.Seconds(), ru.Maxrss/1024)
+	fmt.Fprintf(stdout, "letters/s/core: %.1f\n", float64(n)/cpu.Seconds())
+	fmt.Fprintf(stdout, "letters/s: %.1f\n", float64(n)/wall.Seconds())
+	return 0
+}
