@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -136,6 +137,25 @@ func TestDocument(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]string{"label": "Afgørelse om boligstøtte {{ .caseNumber }}"}, b.Memo); diff != "" {
 		t.Errorf("Memo (-want +got)\n%s", diff)
+	}
+	// Letter gives both from one decode, exactly as the two calls do.
+	ld, lmemo, err := b.Letter(b.Sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := b.Document(b.Sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sd.Text(), ld.Text()); diff != "" {
+		t.Errorf("Letter's document differs from Document's (-want +got)\n%s", diff)
+	}
+	if diff := cmp.Diff(memo, lmemo); diff != "" {
+		t.Errorf("Letter's memo differs from ExecMemo's (-want +got)\n%s", diff)
+	}
+	var de *DataError
+	if _, _, err := b.Letter([]byte(`{"recipient": 1}`)); !errors.As(err, &de) {
+		t.Errorf("Letter on bad data: %v, want a *DataError", err)
 	}
 }
 

@@ -39,8 +39,31 @@ func (b *Bundle) ExecMemo(data []byte) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memo of %s: %w", b.Name, err)
 	}
+	return b.memo(v)
+}
+
+// Letter is Document and ExecMemo in one: the case data is decoded and validated once. The
+// worker renders with it.
+func (b *Bundle) Letter(data []byte) (*render.Document, map[string]string, error) {
+	v, err := b.decode(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("merge case data into %s: %w", b.Name, err)
+	}
+	doc, err := b.document(v)
+	if err != nil {
+		return nil, nil, fmt.Errorf("merge case data into %s: %w", b.Name, err)
+	}
+	memo, err := b.memo(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, memo, nil
+}
+
+func (b *Bundle) memo(v any) (map[string]string, error) {
 	out := make(map[string]string, len(b.fm.memo))
 	for _, m := range b.fm.memo {
+		var err error
 		if out[m.key], err = execLine(m.t, v); err != nil {
 			return nil, fmt.Errorf("memo of %s: %w", b.Name, err)
 		}

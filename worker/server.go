@@ -228,11 +228,7 @@ func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]Do
 	if b.Version != l.TemplateVersion {
 		return nil, nil, permanent{fmt.Errorf("template %q changed since submission (version %s, now %s); submit the letter again", l.Template, l.TemplateVersion, b.Version)}
 	}
-	d, err := b.Document(p.Data)
-	if err != nil {
-		return nil, nil, permanent{err}
-	}
-	memo, err := b.ExecMemo(p.Data)
+	d, memo, err := b.Letter(p.Data)
 	if err != nil {
 		return nil, nil, permanent{err}
 	}
@@ -283,11 +279,7 @@ func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
 		if err != nil || b.Version != l.TemplateVersion {
 			return s.failed(ctx, l.ID, StatusRendered, permanent{fmt.Errorf("template %q changed since submission; submit the letter again", l.Template)}, red)
 		}
-		d, err := b.Document(rp.Data)
-		if err != nil {
-			return s.failed(ctx, l.ID, StatusRendered, permanent{err}, red)
-		}
-		memo, err := b.ExecMemo(rp.Data)
+		d, memo, err := b.Letter(rp.Data)
 		if err != nil {
 			return s.failed(ctx, l.ID, StatusRendered, permanent{err}, red)
 		}
