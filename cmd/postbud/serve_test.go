@@ -134,6 +134,30 @@ func TestServeHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatalf("GET pdf: %s %q, %d bytes", resp.Status, resp.Header.Get("Content-Type"), len(pdf))
 	}
+	// postbud batch submit: 20 letters and one bad line, streamed to the server and followed to
+	// the end; the bad line is reported with its number and the command exits 1.
+	var nd bytes.Buffer
+	for i := 0; i < 20; i++ {
+		line, _ := json.Marshal(map[string]any{"template": "boligstoette-afgoerelse", "data": json.RawMessage(data),
+			"recipient": map[string]any{"id": "0101901234", "name": "Søren Ærbø Møller", "address": []string{"Åboulevarden 17"}}})
+		nd.Write(append(line, '\n'))
+		if i == 9 {
+			nd.WriteString(`{"template": "boligstoette-afgoerelse", "data": {"recipient": 42}}` + "\n")
+		}
+	}
+	batchFile := filepath.Join(dir, "letters.ndjson")
+	os.WriteFile(batchFile, nd.Bytes(), 0o644)
+	var bout, berr bytes.Buffer
+	code := run(context.Background(), []string{"batch", "submit", batchFile, "--api", base, "--token-file", filepath.Join(dir, "token")}, &bout, &berr)
+	if code != 1 {
+		t.Errorf("batch submit exit %d, want 1 (one line rejected)\nstdout:\n%s\nstderr:\n%s", code, bout.String(), berr.String())
+	}
+	for _, want := range []string{"letters.ndjson:11: ", "20 delivered, 0 failed, 1 rejected"} {
+		if !strings.Contains(bout.String(), want) {
+			t.Errorf("batch submit output lacks %q:\n%s", want, bout.String())
+		}
+	}
+
 	stop() // the whole log, shutdown included
 	if log := serverLog(); strings.Contains(log, "0101901234") || strings.Contains(log, "Søren") {
 		t.Errorf("the server's log shows the recipient's CPR number or name:\n%s", log)
