@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/postbud/postbud/internal/jsonlimit"
 )
 
 // Limits on what a request may hold, beyond the body size limit.
@@ -137,7 +139,7 @@ func decodeObject(text []byte, path, what string) (objectFields, error) {
 		l, c := position(text, i)
 		return f, fail(http.StatusBadRequest, fmt.Sprintf("%s is not valid UTF-8 (line %d, column %d); send JSON encoded as UTF-8", what, l, c))
 	}
-	if d := depth(text); d > maxDepth {
+	if d := jsonlimit.Depth(text); d > maxDepth {
 		return f, fail(http.StatusBadRequest, fmt.Sprintf("%s is nested %d levels deep; the limit is %d", what, d, maxDepth))
 	}
 	dec := json.NewDecoder(bytes.NewReader(text))
@@ -372,33 +374,6 @@ func tokenKind(tok json.Token) string {
 		return "null"
 	}
 	return "number"
-}
-
-// depth returns the deepest nesting of arrays and objects in JSON text.
-func depth(text []byte) int {
-	d, deepest := 0, 0
-	inString, escaped := false, false
-	for _, c := range text {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			d++
-			deepest = max(deepest, d)
-		case c == ']' || c == '}':
-			d--
-		}
-	}
-	return deepest
 }
 
 // invalidUTF8 returns the offset of the first byte of text that is not valid UTF-8.

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/postbud/postbud/internal/jsonlimit"
 )
 
 func TestDecodeSubmission(t *testing.T) {
@@ -280,8 +281,8 @@ func FuzzDecodeSubmission(f *testing.F) {
 			}
 			seen[f] = true
 		}
-		if depth(body) > maxDepth || !utf8.Valid(body) {
-			t.Fatalf("accepted a body nested %d deep or not UTF-8", depth(body))
+		if jsonlimit.Depth(body) > maxDepth || !utf8.Valid(body) {
+			t.Fatalf("accepted a body nested %d deep or not UTF-8", jsonlimit.Depth(body))
 		}
 	})
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/postbud/postbud/internal/jsonlimit"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
@@ -114,7 +116,7 @@ func decodeJSON(data []byte) (any, string) {
 		l, c := position(string(data[:i]), i)
 		return nil, fmt.Sprintf("case data is not valid UTF-8 (line %d, column %d); send JSON encoded as UTF-8", l, c)
 	}
-	if depth := jsonDepth(data); depth > maxDepth {
+	if depth := jsonlimit.Depth(data); depth > maxDepth {
 		return nil, fmt.Sprintf("case data is nested %d levels deep; the limit is %d", depth, maxDepth)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -127,33 +129,6 @@ func decodeJSON(data []byte) (any, string) {
 		return nil, "case data has more text after the JSON value"
 	}
 	return v, ""
-}
-
-// jsonDepth returns the deepest nesting of arrays and objects in JSON text.
-func jsonDepth(data []byte) int {
-	depth, deepest := 0, 0
-	inString, escaped := false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-			deepest = max(deepest, depth)
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return deepest
 }
 
 var printer = message.NewPrinter(language.English)

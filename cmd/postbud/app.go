@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
@@ -113,6 +114,19 @@ func openApp(ctx context.Context, cfg *config.Config, notice io.Writer) (a *app,
 	}
 	a.closers = append(a.closers, func() { a.client.Close() })
 	return a, nil
+}
+
+// startWorker runs a worker pool in this process until stop is called; stop waits for it to
+// finish the letters in progress (within timeout) and returns.
+func (a *app) startWorker(ctx context.Context, concurrency int, timeout time.Duration) (stop func(), err error) {
+	srv, err := worker.NewServer(a.opts, concurrency, timeout)
+	if err != nil {
+		return nil, err
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(wctx) }()
+	return func() { cancel(); <-done }, nil
 }
 
 // Close releases everything, last opened first.

@@ -80,15 +80,12 @@ func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redi
 		return 1
 	}
 	defer a.Close()
-	srv, err := worker.NewServer(a.opts, conc, 30*time.Second)
+	stopWorker, err := a.startWorker(ctx, conc, 30*time.Second)
 	if err != nil {
 		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
 		return 1
 	}
-	wctx, stop := context.WithCancel(ctx)
-	werr := make(chan error, 1)
-	go func() { werr <- srv.Run(wctx) }()
-	defer func() { stop(); <-werr }()
+	defer stopWorker()
 
 	name := filepath.Base(filepath.Clean(bundleDir))
 	tenant := a.tenants[0].Name

@@ -55,15 +55,12 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer a.Close()
-	srv, err := worker.NewServer(a.opts, cfg.Concurrency, cfg.ShutdownTimeout)
+	stopWorker, err := a.startWorker(ctx, cfg.Concurrency, cfg.ShutdownTimeout)
 	if err != nil {
 		fmt.Fprintf(stderr, "postbud demo: %v\n", err)
 		return 1
 	}
-	wctx, stopWorker := context.WithCancel(ctx)
-	werr := make(chan error, 1)
-	go func() { werr <- srv.Run(wctx) }()
-	defer func() { stopWorker(); <-werr }()
+	defer stopWorker()
 
 	tenant := a.tenants[0].Name
 	letters, err := submitSamples(ctx, a.client, tenant, *samples)
