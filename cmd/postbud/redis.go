@@ -28,7 +28,9 @@ func redisOpt(url string) (asynq.RedisConnOpt, error) {
 	}
 	opt, err := asynq.ParseRedisURI(url)
 	if err != nil {
-		return nil, fmt.Errorf("redis URL %q: %v", redactURL(url), err)
+		// asynq's message quotes the whole URL, password included.
+		msg := strings.ReplaceAll(err.Error(), url, redactURL(url))
+		return nil, fmt.Errorf("redis URL %q: %s", redactURL(url), msg)
 	}
 	return opt, nil
 }

@@ -27,8 +27,9 @@ type Config struct {
 	// Addr is where the HTTP API listens. Flag --addr, env POSTBUD_ADDR, file addr.
 	// Default 127.0.0.1:8080.
 	Addr string `yaml:"addr"`
-	// Redis is the Redis URL: redis://, rediss:// (TLS), redis-sentinel://[:password@]host:port,
-	// host:port/master?db=N, redis-cluster://host:port,host:port. Empty starts an embedded
+	// Redis is the Redis URL: redis://[:password@]host:port/db, rediss:// (TLS),
+	// redis-sentinel://[:password@]host:port[,host:port]?master=NAME,
+	// redis-cluster://host:port,host:port. Empty starts an embedded
 	// in-process server that keeps nothing across restarts. Flag --redis, env POSTBUD_REDIS_URL,
 	// file redis.
 	Redis string `yaml:"redis"`
