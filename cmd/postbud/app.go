@@ -30,14 +30,15 @@ import (
 // app is everything a postbud process runs on: queue connection, document store, channels,
 // templates, the sealing key and the letters client. Each command opens one and closes it.
 type app struct {
-	cfg      *config.Config
-	logger   *slog.Logger
-	registry *prometheus.Registry
-	opts     worker.Options
-	client   *worker.Client
-	rdb      goredis.UniversalClient // for readiness checks
-	tenants  []config.Tenant
-	closers  []func()
+	cfg       *config.Config
+	logger    *slog.Logger
+	registry  *prometheus.Registry
+	opts      worker.Options
+	client    *worker.Client
+	rdb       goredis.UniversalClient // for readiness checks
+	tenants   []config.Tenant
+	templates *worker.DirTemplates
+	closers   []func()
 }
 
 // openApp connects to Redis (or starts the embedded one), opens the document store and builds
@@ -99,9 +100,10 @@ func openApp(ctx context.Context, cfg *config.Config, notice io.Writer) (a *app,
 		a.tenants = []config.Tenant{t}
 	}
 
+	a.templates = &worker.DirTemplates{Root: cfg.Templates, Tenants: allowed}
 	a.opts = worker.Options{
 		Redis:     redis,
-		Templates: &worker.DirTemplates{Root: cfg.Templates, Tenants: allowed},
+		Templates: a.templates,
 		Key:       key,
 		Documents: docs,
 		Channels:  map[string]delivery.Channel{"outbox": &delivery.Outbox{Dir: cfg.Outbox}},

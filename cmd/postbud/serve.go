@@ -134,7 +134,7 @@ func (a *app) handler() (http.Handler, error) {
 	}
 	return api.New(api.Config{
 		Letters:   a.client,
-		Templates: a.opts.Templates.(*worker.DirTemplates),
+		Templates: a.templates,
 		Queues:    worker.NewQueues(a.opts),
 		Tenants:   tenants,
 		MaxBody:   a.cfg.MaxBody,
@@ -149,7 +149,7 @@ func (a *app) ready(ctx context.Context) error {
 	if err := a.rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
-	names, err := a.opts.Templates.(*worker.DirTemplates).Names(a.tenants[0].Name)
+	names, err := a.templates.Names(a.tenants[0].Name)
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
