@@ -45,7 +45,7 @@ func TestPermanent(t *testing.T) {
 func TestRedaction(t *testing.T) {
 	l := &Letter{ID: "01JD3YQ2Z8", Tenant: "kommune-a", Template: "boligstoette-afgoerelse", Title: "Afgørelse om boligstøtte",
 		Recipient: jens, Documents: []Document{{Format: "pdf", Data: []byte("%PDF")}},
-		Memo: map[string]string{"cpr": jens.ID}}
+		Message: &Message{UUID: "0f8fad5b-d9cb-469f-a165-70867728950e", Version: "1.1"}}
 	var out strings.Builder
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&out, nil), slog.NewTextHandler(&out, nil)} {
 		log := slog.New(h)

@@ -329,7 +329,7 @@ func (s *Server) deliver(ctx context.Context, t *asynq.Task) error {
 	}
 	dl := &delivery.Letter{
 		ID: l.ID, Tenant: l.Tenant, Template: l.Template, TemplateVersion: l.TemplateVersion,
-		Title: p.Title, Recipient: p.Recipient, Memo: p.Memo,
+		Title: p.Title, Recipient: p.Recipient,
 	}
 	for _, d := range l.Documents {
 		data, err := s.o.Documents.Get(ctx, l.Tenant, l.ID, d.Format)
