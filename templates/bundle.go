@@ -37,8 +37,6 @@ type Bundle struct {
 	Language, Layout string
 	// Blocks are the shared blocks the letter may include.
 	Blocks []string
-	// Memo holds the memo front matter strings, not executed (see ExecMemo).
-	Memo map[string]string
 	// Schema is schema.json as given; Sample is sample.json, nil when absent.
 	Schema []byte
 	Sample []byte

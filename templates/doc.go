@@ -17,6 +17,41 @@
 // escaping, and white space runs (newlines included) become one space, since each is one line
 // of the letter. Recipient and sender address lines that come out empty are dropped.
 //
+// # MeMo header
+//
+// memo: sets the header of the MeMo message that carries the letter to Danish Digital Post;
+// ExecMemo (or LetterMemo, with the document) executes it into a *Memo. Every key is
+// optional. (T) marks a template string, executed as plain text like the other front matter
+// strings; an empty value is the same as leaving the key out.
+//
+//	memo:
+//	  version: "1.2"                  # "1.1" or "1.2"; left out: the channel's default
+//	  label: '{{ .subject }}'         # (T) title in the mailbox; left out: the letter's title
+//	  notification: 'Du har fået ...' # (T) text of the notification (e-mail, SMS, app)
+//	  additional_notification: '...'  # (T) longer notification text
+//	  mandatory: true                 # true or false (no quotes); default false
+//	  legal_notification: true        # true or false (no quotes); default false
+//	  post_type: MYNDIGHEDSPOST       # an upper-case word
+//	  case_id: '{{ .caseNumber }}'    # (T) the case number, with
+//	  case_system: KMD Sag            # (T) the system it belongs to: both or neither
+//	  kle: {subject_key: '27.24.00', version: '1', activity_facet: G01, label: Boligstøtte}
+//	  form: {task_key: '...', version: '...', activity_facet: '...', label: '...'}
+//	  actions:                        # links the recipient can follow
+//	    - label: Betal her            # (T) the link text
+//	      code: BETALING              # an upper-case word: BETALING, SELVBETJENING,
+//	                                  # INFORMATION, AFTALE, ...
+//	      url: 'https://betal.aarhus.dk/{{ urlquery .caseNumber }}'  # (T)
+//	      start: '{{ .paymentFrom }}' # (T) optional: when the action applies from and
+//	      end: '{{ .dueDate }}'       # (T) until: "2026-12-07" or "2026-12-07T10:30:00+01:00"
+//
+// The values of kle and form are (T); subject_key (task_key), version and label are required,
+// activity_facet is optional. An action needs label, code and url; print data inside a URL
+// with urlquery. start and end must produce a date, which means 00:00 UTC of that day, or an
+// RFC 3339 date and time, kept in UTC; empty text means not given. A start or end that the case
+// data makes invalid is a *DataError naming the field and the data it reads. MemoSource says
+// where a memo value comes from (file:line and the data it reads), for errors about values
+// the delivery step refuses.
+//
 // # The template language
 //
 // Expressions are Go text/template with missingkey=error, run against the case data decoded

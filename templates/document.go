@@ -33,18 +33,23 @@ func (b *Bundle) Document(data []byte) (*render.Document, error) {
 	return doc, nil
 }
 
-// ExecMemo executes the memo front matter strings against data, for the delivery step.
-func (b *Bundle) ExecMemo(data []byte) (map[string]string, error) {
+// ExecMemo validates data and executes the memo front matter with it: the MeMo header of the
+// letter for Danish Digital Post. Bad data gives a *DataError (also for an action start or end
+// that is not a date), a template that fails on this data a *TemplateError.
+func (b *Bundle) ExecMemo(data []byte) (*Memo, error) {
 	v, err := b.decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("memo of %s: %w", b.Name, err)
 	}
-	return b.memo(v)
+	m, err := b.memo(v, nil)
+	if err != nil {
+		return nil, fmt.Errorf("memo of %s: %w", b.Name, err)
+	}
+	return m, nil
 }
 
-// Letter is Document and ExecMemo in one: the case data is decoded and validated once. The
-// worker renders with it.
-func (b *Bundle) Letter(data []byte) (*render.Document, map[string]string, error) {
+// LetterMemo is Document and ExecMemo in one: the case data is decoded and validated once.
+func (b *Bundle) LetterMemo(data []byte) (*render.Document, *Memo, error) {
 	v, err := b.decode(data)
 	if err != nil {
 		return nil, nil, fmt.Errorf("merge case data into %s: %w", b.Name, err)
@@ -53,22 +58,11 @@ func (b *Bundle) Letter(data []byte) (*render.Document, map[string]string, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("merge case data into %s: %w", b.Name, err)
 	}
-	memo, err := b.memo(v)
+	m, err := b.memo(v, &doc.Meta.Title)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("memo of %s: %w", b.Name, err)
 	}
-	return doc, memo, nil
-}
-
-func (b *Bundle) memo(v any) (map[string]string, error) {
-	out := make(map[string]string, len(b.fm.memo))
-	for _, m := range b.fm.memo {
-		var err error
-		if out[m.key], err = execLine(m.t, v); err != nil {
-			return nil, fmt.Errorf("memo of %s: %w", b.Name, err)
-		}
-	}
-	return out, nil
+	return doc, m, nil
 }
 
 // execText executes a template against data.

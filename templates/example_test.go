@@ -39,3 +39,24 @@ func ExampleBundle_Validate() {
 	// Output:
 	// /applicationDate is required
 }
+
+func ExampleBundle_ExecMemo() {
+	b, err := templates.LoadDir("../samples/templates/boligstoette-afgoerelse")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := b.ExecMemo(b.Sample)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m.Label)
+	fmt.Println(m.CaseID, m.CaseSystem, m.KLE.Key, m.KLE.Label)
+	pos, paths, _ := b.MemoSource("case_id")
+	fmt.Println(pos, paths)
+	// Output:
+	// Afgørelse om boligstøtte
+	// 2026-004711 postbud demo 27.24.00 Boligstøtte
+	// ../samples/templates/boligstoette-afgoerelse/letter.md:14 [/caseNumber]
+}

@@ -105,6 +105,17 @@ func (d yamlDoc) str(n *yaml.Node, what string) (text, error) {
 	return t, nil
 }
 
+// boolean reads a YAML true or false; nil is false.
+func (d yamlDoc) boolean(n *yaml.Node, what string) (bool, error) {
+	if n == nil {
+		return false, nil
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		return false, d.err(n, "%s must be true or false (without quotes), got %s", what, kindName(n))
+	}
+	return strings.EqualFold(n.Value, "true"), nil
+}
+
 // strs reads a sequence of scalars.
 func (d yamlDoc) strs(n *yaml.Node, what string) ([]text, error) {
 	if n == nil {

@@ -41,6 +41,9 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add("---\ntitle: &a [*a]\n---\n")
 	f.Add("---\nrecipient: {a: b}\ndetails: [1, [2]]\nsignature: x\n---\n")
 	f.Add("---\nmemo: [x]\nsender: {address: 3}\n---\n")
+	f.Add("---\ntitle: T\nlanguage: da\nlayout: kommune\nrecipient: [x]\nmemo:\n  version: '1.2'\n  mandatory: true\n" +
+		"  case_id: '{{ .caseNumber }}'\n  case_system: S\n  kle: {subject_key: '1', version: '1', label: L}\n" +
+		"  actions:\n    - {label: B, code: BETALING, url: 'https://x.dk/{{ .caseNumber }}', start: '{{ .date }}', end: '{{ .subject }}'}\n---\nx\n")
 	f.Add("---\r\n---\r\n")
 	f.Add("---\ntitle: '{{'\nlanguage: da\nlayout: kommune\nrecipient: ['{{ .x']\n---\n")
 	f.Add("---\n? [a]\n: b\n---\n")

@@ -44,6 +44,9 @@ type tmpl struct {
 	t         *template.Template
 	tree      *parse.Tree
 	includes  []includeRef
+	// reads are the patterns of the data the template reads, first read first, without
+	// repeats; set by analyse.
+	reads []pattern
 }
 
 // includeRef is one {{ include "name" }} in a template.

@@ -15,18 +15,13 @@ type letterFront struct {
 	blockNames []text
 	title      *tmpl
 	keywords   []string
-	memo       []memoEntry
+	memo       *memoFront // nil without memo:
 	sender     senderFront
 	recipient  []*tmpl
 	details    []detailFront
 	subject    *tmpl
 	signature  *signatureFront
 	footer     *tmpl
-}
-
-type memoEntry struct {
-	key string
-	t   *tmpl
 }
 
 // senderFront overrides the layout's sender field by field; nil and !has* mean "not given".
@@ -149,28 +144,8 @@ func (b *Bundle) parseLetter(src string, funcsFor func(*locale.Locale) template.
 		fm.keywords = append(fm.keywords, k.s)
 	}
 	if n := f["memo"]; n != nil {
-		if n.Kind != yaml.MappingNode {
-			return d.err(n, "memo must be a mapping (label: ...), got %s", kindName(n))
-		}
-		b.Memo = map[string]string{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				return d.err(k, "keys of memo must be plain words")
-			}
-			if _, dup := b.Memo[k.Value]; dup {
-				return d.err(k, "key %q appears twice in memo", k.Value)
-			}
-			t, err := d.str(v, "memo "+k.Value)
-			if err != nil {
-				return err
-			}
-			b.Memo[k.Value] = t.s
-			tt, err := tpl(t)
-			if err != nil {
-				return err
-			}
-			fm.memo = append(fm.memo, memoEntry{key: k.Value, t: tt})
+		if fm.memo, err = parseMemo(d, n, tpl); err != nil {
+			return err
 		}
 	}
 	if n := f["sender"]; n != nil {

@@ -45,7 +45,9 @@ func (b *Bundle) analyse() {
 	walk := func(t *tmpl, rank int) {
 		if t != nil {
 			a.t, a.rank = t, rank
+			start := len(a.uses)
 			a.walk(t.tree.Root, pattern{}, map[string]pattern{"$": {}})
+			t.reads = distinctPatterns(a.uses[start:])
 		}
 	}
 	// Details first, so that the first date they read is the letter's date.
@@ -72,14 +74,28 @@ func (b *Bundle) analyse() {
 		walk(s.name, 0)
 		walk(s.title, 0)
 	}
-	for _, m := range fm.memo {
-		walk(m.t, 0)
+	for _, f := range fm.memo.fields() {
+		walk(f.t, 0)
 	}
 	walk(b.body, 0)
 	for i, name := range b.Blocks {
 		walk(b.blocks[name], i+1)
 	}
 	b.uses = a.uses
+}
+
+// distinctPatterns returns the patterns of uses, first use first, without repeats.
+func distinctPatterns(uses []use) []pattern {
+	var out []pattern
+	seen := map[string]bool{}
+	for _, u := range uses {
+		k := joinPointer(u.pattern)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, u.pattern)
+		}
+	}
+	return out
 }
 
 func copyVars(vars map[string]pattern) map[string]pattern {
