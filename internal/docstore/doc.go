@@ -6,4 +6,8 @@
 // and azblob:// for cloud storage, configured the way gocloud.dev documents for each. Writes are
 // atomic on every driver: a reader sees the previous document or the new one, never part of one,
 // and writing the same key again (a letter rendered again after a crash) replaces it.
+//
+// Put and Get hold a document in memory; Store.Create and Store.Open stream one of any size (a
+// sealed MeMo message with its attachments, format "memo" or "attachment-N"), with the same
+// atomicity: a streamed document appears whole when its Writer is closed, or not at all.
 package docstore

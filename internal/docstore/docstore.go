@@ -19,7 +19,7 @@ import (
 	"gocloud.dev/gcerrors"
 )
 
-// ErrNotFound is returned (wrapped) by Get when no document is stored under the key.
+// ErrNotFound is returned (wrapped) by Get and Store.Open when no document is stored under the key.
 var ErrNotFound = errors.New("docstore: not found")
 
 // ErrInvalidKey is returned (wrapped) when a tenant, letter id or format cannot be part of a key.
@@ -131,9 +131,14 @@ func checkPart(s string) error {
 	return nil
 }
 
-// ContentType returns the media type stored with a document of the given format.
+// ContentType returns the media type stored with a document of the given format. Formats other
+// than those below, such as the "attachment-0".."attachment-99" of a MeMo message, are
+// application/octet-stream; so is "memo", the MeMo message itself, since it is stored sealed (see
+// package sealed) and is no XML in the store.
 func ContentType(format string) string {
 	switch format {
+	case "memo":
+		return "application/octet-stream"
 	case "pdf":
 		return "application/pdf"
 	case "docx":

@@ -7,4 +7,10 @@
 // payload moved to another letter fails to open. Keys are 32 random bytes written as base64 text;
 // ParseKey reads them from configuration and LoadOrCreateKey keeps one in a file for the embedded
 // mode. Neither a Key's formatted value nor any error of this package ever contains key material.
+//
+// Payloads too large to hold in memory (a MeMo message with a 50 MB attachment) are sealed as a
+// stream instead: NewWriter and NewReader implement the STREAM construction of Tink's streaming
+// AEAD and age with AES-256-GCM in 64 KiB segments, so sealing or opening any size takes about
+// 64 KiB of memory, while truncation, reordering, splicing of streams and other additional data are
+// all detected. A stream starts with format byte 2, so it is never taken for a Seal message.
 package sealed
