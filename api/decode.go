@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,8 +46,16 @@ type submission struct {
 	Data      json.RawMessage
 	Recipient recipientBody
 	Formats   []string
-	Delivery  string
-	Priority  string
+	Delivery    string
+	Priority    string
+	Attachments []attachmentBody
+}
+
+// attachmentBody is an attachment as the API takes it: {filename, mime_type, content_base64}.
+type attachmentBody struct {
+	Filename string
+	MimeType string
+	Content  []byte
 }
 
 // decodeSubmission checks and decodes the body of POST /v1/letters: one JSON object in UTF-8,
@@ -61,7 +70,7 @@ func decodeSubmission(body []byte) (submission, error) {
 		return s, err
 	}
 	var problems []Problem
-	problems = append(problems, unknownFields(fields, "", "template", "data", "recipient", "formats", "delivery", "priority")...)
+	problems = append(problems, unknownFields(fields, "", "template", "data", "recipient", "formats", "delivery", "priority", "attachments")...)
 	if raw, ok := fields.get("template"); ok {
 		s.Template, problems = nameField(raw, "/template", "template", problems)
 	} else {
@@ -83,6 +92,9 @@ func decodeSubmission(body []byte) (submission, error) {
 	}
 	if raw, ok := fields.get("priority"); ok {
 		s.Priority, problems = enumField(raw, "/priority", knownPriorities, problems)
+	}
+	if raw, ok := fields.get("attachments"); ok {
+		s.Attachments, problems = attachmentsField(raw, problems)
 	}
 	if len(problems) > 0 {
 		return submission{}, fail(http.StatusBadRequest, "the request body does not follow the API; see problems and /v1/openapi.yaml", problems...)
@@ -317,6 +329,67 @@ func recipientField(raw json.RawMessage, problems []Problem) (recipientBody, []P
 		}
 	}
 	return r, problems
+}
+
+// maxAttachmentsField is the most attachments a request may list (the worker's limit, which
+// also caps their total size).
+const maxAttachmentsField = 20
+
+// attachmentsField decodes raw as a list of {filename, mime_type, content_base64}. The
+// content is decoded from base64 here; file names and types are checked against Digital Post's
+// rules by the worker, which names the same paths.
+func attachmentsField(raw json.RawMessage, problems []Problem) ([]attachmentBody, []Problem) {
+	var items []json.RawMessage
+	if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+		return nil, append(problems, Problem{Path: "/attachments", Message: "expected array of objects {filename, mime_type, content_base64}, got " + kind(raw)})
+	}
+	if len(items) > maxAttachmentsField {
+		return nil, append(problems, Problem{Path: "/attachments", Message: fmt.Sprintf("%d attachments; at most %d", len(items), maxAttachmentsField)})
+	}
+	out := make([]attachmentBody, 0, len(items))
+	for i, item := range items {
+		at := fmt.Sprintf("/attachments/%d", i)
+		if len(item) == 0 || item[0] != '{' {
+			problems = append(problems, Problem{Path: at, Message: "expected object {filename, mime_type, content_base64}, got " + kind(item)})
+			continue
+		}
+		fields, err := decodeObject(item, at, "attachment")
+		if err != nil {
+			var re *requestError
+			errors.As(err, &re)
+			problems = append(problems, Problem{Path: at, Message: re.msg})
+			continue
+		}
+		problems = append(problems, unknownFields(fields, at, "filename", "mime_type", "content_base64")...)
+		var a attachmentBody
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{"filename", &a.Filename}, {"mime_type", &a.MimeType}} {
+			v, ok := fields.get(f.name)
+			if !ok {
+				problems = append(problems, Problem{Path: at + "/" + f.name, Message: "required"})
+				continue
+			}
+			*f.dst, _, problems = stringField(v, at+"/"+f.name, problems)
+		}
+		v, ok := fields.get("content_base64")
+		if !ok {
+			problems = append(problems, Problem{Path: at + "/content_base64", Message: "required: the file's bytes in standard base64"})
+		} else {
+			var enc string
+			var good bool
+			if enc, good, problems = stringField(v, at+"/content_base64", problems); good {
+				b, err := base64.StdEncoding.DecodeString(enc)
+				if err != nil {
+					problems = append(problems, Problem{Path: at + "/content_base64", Message: "not standard base64 (RFC 4648, with padding)"})
+				}
+				a.Content = b
+			}
+		}
+		out = append(out, a)
+	}
+	return out, problems
 }
 
 // checkIdempotencyKey returns the Idempotency-Key header's value, or a 400 when it is too long

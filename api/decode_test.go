@@ -85,7 +85,7 @@ func TestDecodeSubmissionErrors(t *testing.T) {
 			body: `{"template":5,"data":{},"recipeint":{},"formats":"pdf","priority":"high","delivery":"Out Box","recipient":{"id":102031234,"address":"Vej 1","extra":1}}`,
 			msg:  "does not follow the API",
 			problems: []Problem{
-				{Path: "/recipeint", Message: "unknown field; the fields here are template, data, recipient, formats, delivery, priority"},
+				{Path: "/recipeint", Message: "unknown field; the fields here are template, data, recipient, formats, delivery, priority, attachments"},
 				{Path: "/template", Message: "expected string, got number"},
 				{Path: "/recipient/extra", Message: "unknown field; the fields here are id, name, address"},
 				{Path: "/recipient/id", Message: "expected string, got number"},
@@ -128,7 +128,7 @@ func TestDecodeSubmissionErrors(t *testing.T) {
 		{
 			name: "field names are escaped as JSON Pointer tokens",
 			body: `{"template":"x","data":{},"a/b~c":1}`, msg: "does not follow the API",
-			problems: []Problem{{Path: "/a~1b~0c", Message: "unknown field; the fields here are template, data, recipient, formats, delivery, priority"}},
+			problems: []Problem{{Path: "/a~1b~0c", Message: "unknown field; the fields here are template, data, recipient, formats, delivery, priority, attachments"}},
 		},
 	}
 	for _, tt := range tests {

@@ -36,7 +36,10 @@ type letterBody struct {
 	Attempts        int               `json:"attempts"`
 	LastError       string            `json:"last_error,omitempty"`
 	Documents       []documentBody    `json:"documents"`
-	Receipt         *receiptBody      `json:"receipt,omitempty"`
+	MessageUUID     string            `json:"message_uuid,omitempty"`
+	Memo            *worker.MemoInfo  `json:"memo,omitempty"`
+	Route           *worker.Route     `json:"route,omitempty"`
+	Receipt         *delivery.Receipt `json:"receipt,omitempty"`
 	BatchID         string            `json:"batch_id,omitempty"`
 	Created         time.Time         `json:"created"`
 	Updated         time.Time         `json:"updated"`
@@ -48,12 +51,6 @@ type documentBody struct {
 	Bytes  int    `json:"bytes"`
 	SHA256 string `json:"sha256"`
 	URL    string `json:"url"`
-}
-
-type receiptBody struct {
-	Channel     string    `json:"channel"`
-	Reference   string    `json:"reference"`
-	DeliveredAt time.Time `json:"delivered_at"`
 }
 
 // letterPath is the URL path of letter id.
@@ -72,9 +69,7 @@ func newLetterBody(l *worker.Letter) letterBody {
 		b.Documents = append(b.Documents, documentBody{Format: d.Format, Bytes: d.Bytes, SHA256: d.SHA256, URL: u})
 		b.Links[d.Format] = u
 	}
-	if l.Receipt != nil {
-		b.Receipt = &receiptBody{Channel: l.Receipt.Channel, Reference: l.Receipt.Reference, DeliveredAt: l.Receipt.DeliveredAt}
-	}
+	b.MessageUUID, b.Memo, b.Route, b.Receipt = l.MessageUUID, l.Memo, l.Route, l.Receipt
 	if l.BatchID != "" {
 		b.Links["batch"] = batchPath(l.BatchID)
 	}
@@ -108,6 +103,7 @@ func (s *server) postLetter(w http.ResponseWriter, r *http.Request, tenant strin
 		Delivery:       sub.Delivery,
 		Priority:       worker.Priority(sub.Priority),
 		IdempotencyKey: key,
+		Attachments:    attachments(sub.Attachments),
 	})
 	if err != nil {
 		if ce := clientError(sub.Template, err); ce != nil {
@@ -127,18 +123,33 @@ func (s *server) postLetter(w http.ResponseWriter, r *http.Request, tenant strin
 	return nil
 }
 
+func attachments(in []attachmentBody) []worker.Attachment {
+	var out []worker.Attachment
+	for _, a := range in {
+		out = append(out, worker.Attachment{Filename: a.Filename, MimeType: a.MimeType, Content: a.Content})
+	}
+	return out
+}
+
 // clientError turns a refusal of the worker client that is the request's fault into the answer
 // for the client; nil for any other error.
 func clientError(template string, err error) error {
 	var (
 		de *templates.DataError
 		ie *worker.InputError
+		se *worker.SubmissionError
 	)
 	switch {
 	case errors.Is(err, worker.ErrUnknownTemplate):
 		return unknownTemplate(template)
 	case errors.As(err, &de):
 		return dataError(de)
+	case errors.As(err, &se):
+		problems := make([]Problem, len(se.Problems))
+		for i, p := range se.Problems {
+			problems[i] = Problem{Path: p.Path, Message: p.Message}
+		}
+		return fail(http.StatusUnprocessableEntity, "Digital Post would reject this letter; fix every problem listed", problems...)
 	case errors.As(err, &ie):
 		return fail(http.StatusUnprocessableEntity, "the letter cannot be queued; see problems",
 			Problem{Path: "/" + ie.Field, Message: ie.Message})

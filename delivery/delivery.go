@@ -257,15 +257,15 @@ func (e *ThrottledError) Error() string {
 }
 
 // HaltError is a configuration fault no letter can get past (NgDP's 401: the system id, key or
-// certificate is wrong). The worker stops the channel, alerts the operator and keeps the letters'
-// retries.
+// certificate is wrong; a print folder that is not set). The worker stops the channel, alerts the
+// operator and keeps the letters' retries.
 type HaltError struct {
 	Channel string
 	Err     error
 }
 
 func (e *HaltError) Error() string {
-	return fmt.Sprintf("%s refuses postbud's credentials; check the channel's configuration: %v", e.Channel, e.Err)
+	return fmt.Sprintf("the %s channel cannot take letters until its configuration is fixed: %v", e.Channel, e.Err)
 }
 func (e *HaltError) Unwrap() error { return e.Err }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,14 +19,15 @@ import (
 const OutboxChannel = "outbox"
 
 // Outbox delivers letters into a folder: <Dir>/<tenant>/<letter id>/ holds letter.<format> for each
-// document and receipt.json. A letter's folder appears whole or not at all: the files are written and
-// synced in a temporary folder (<Dir>/<tenant>/.tmp-<letter id>/attempt-*) that is then renamed into
-// place.
+// document, <messageUUID>.xml for a letter with a MeMo message (the message's bytes as stored), and
+// receipt.json. A letter's folder appears whole or not at all: the files are written and synced in
+// a temporary folder (<Dir>/<tenant>/.tmp-<letter id>/attempt-*) that is then renamed into place.
 // So a letter folder that exists is a delivered letter, and the folder's name is the proof.
 //
 // Deliver is idempotent per letter id, across goroutines and processes sharing Dir: the first
 // rename wins, and every other Deliver of that id (concurrent or later) returns the stored receipt
-// without writing anything. Temporary folders left by a killed process never count as delivered;
+// without writing anything. The receipt's Reference is the folder relative to Dir,
+// "<tenant>/<letter id>", so that no server path reaches a tenant. Temporary folders left by a killed process never count as delivered;
 // Deliver removes those of the letter it delivers. Programs that read the outbox should skip
 // entries whose names start with ".".
 type Outbox struct {
@@ -63,12 +65,21 @@ const (
 	tempPrefix  = ".tmp-"
 )
 
-// Deliver writes l into the outbox, or returns the receipt of its earlier delivery. A letter that
-// cannot be written as given (no id, an id or tenant unfit for a folder name, no documents, an
-// unknown or repeated format) gives a Permanent error; a failing disk gives a plain one.
+// Deliver writes l into the outbox, or returns the receipt of its earlier delivery. The receipt is
+// {Channel: "outbox", Reference: "<tenant>/<letter id>", Status: "WRITTEN", MessageUUID: the MeMo
+// message's uuid, if any}; receipt.json in the folder holds it too, with the letter's ids, template
+// and the files' sizes and SHA-256s. A letter that cannot be written as given (no id, an id, tenant
+// or messageUUID unfit for a file name, no documents, an unknown or repeated format, a stored MeMo
+// message that does not match its size and SHA-256) gives a Permanent error; a failing disk, or
+// a MeMo message that cannot be read, a plain one.
 func (o *Outbox) Deliver(ctx context.Context, l *Letter) (*Receipt, error) {
 	if err := checkLetter(l); err != nil {
 		return nil, Permanent(fmt.Errorf("outbox: deliver: %w", err))
+	}
+	if l.Message != nil {
+		if err := checkUUID(l.Message.UUID); err != nil {
+			return nil, Permanent(fmt.Errorf("outbox: deliver %s: %w", l.ID, err))
+		}
 	}
 	if o.Dir == "" {
 		return nil, Permanent(errors.New("outbox: deliver: Outbox.Dir is empty; configure the outbox folder"))
@@ -79,7 +90,8 @@ func (o *Outbox) Deliver(ctx context.Context, l *Letter) (*Receipt, error) {
 	}
 	tenantDir := filepath.Join(dir, l.Tenant)
 	final := filepath.Join(tenantDir, l.ID)
-	if r, err := readReceipt(final); err == nil {
+	ref := l.Tenant + "/" + l.ID
+	if r, err := readReceipt(final, ref); err == nil {
 		removeLeftovers(tenantDir, l.ID)
 		return r, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -88,11 +100,11 @@ func (o *Outbox) Deliver(ctx context.Context, l *Letter) (*Receipt, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 	}
-	r, err := o.write(tenantDir, final, l)
+	r, err := o.write(ctx, tenantDir, final, ref, l)
 	if err != nil {
 		// A concurrent Deliver of the same letter may have won, or removed our temporary folder
 		// as a leftover after winning: its receipt is the answer then.
-		if r2, err2 := readReceipt(final); err2 == nil {
+		if r2, err2 := readReceipt(final, ref); err2 == nil {
 			removeLeftovers(tenantDir, l.ID)
 			return r2, nil
 		}
@@ -104,7 +116,7 @@ func (o *Outbox) Deliver(ctx context.Context, l *Letter) (*Receipt, error) {
 
 // write puts the letter in a temporary folder and renames it to final. When final exists already
 // (another Deliver won), it returns that delivery's receipt.
-func (o *Outbox) write(tenantDir, final string, l *Letter) (_ *Receipt, err error) {
+func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Letter) (_ *Receipt, err error) {
 	if err := os.MkdirAll(tenantDir, 0o750); err != nil {
 		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 	}
@@ -131,7 +143,7 @@ func (o *Outbox) write(tenantDir, final string, l *Letter) (_ *Receipt, err erro
 		now = o.Now
 	}
 	rec := outboxReceipt{
-		Receipt:         Receipt{Channel: OutboxChannel, Reference: final, DeliveredAt: now().UTC()},
+		Receipt:         Receipt{Channel: OutboxChannel, Reference: ref, Status: "WRITTEN", DeliveredAt: now().UTC()},
 		LetterID:        l.ID,
 		Tenant:          l.Tenant,
 		Template:        l.Template,
@@ -149,6 +161,24 @@ func (o *Outbox) write(tenantDir, final string, l *Letter) (_ *Receipt, err erro
 		sum := sha256.Sum256(d.Data)
 		rec.Documents = append(rec.Documents, outboxDocument{File: name, Bytes: len(d.Data), SHA256: hex.EncodeToString(sum[:])})
 	}
+	if m := l.Message; m != nil {
+		if testHookBetweenFiles != nil {
+			testHookBetweenFiles(tmp)
+		}
+		name := m.UUID + ".xml"
+		n, sum, err := writeMessage(ctx, filepath.Join(tmp, name), m, !o.NoSync)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+		}
+		if err := checkMessage(m, n, sum); err != nil {
+			return nil, Permanent(fmt.Errorf("outbox: deliver %s: %w", l.ID, err))
+		}
+		rec.MessageUUID = m.UUID
+		rec.Documents = append(rec.Documents, outboxDocument{File: name, Bytes: int(n), SHA256: hex.EncodeToString(sum)})
+	}
+	if testHookBetweenFiles != nil {
+		testHookBetweenFiles(tmp)
+	}
 	js, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("outbox: deliver %s: encode receipt: %w", l.ID, err)
@@ -163,7 +193,7 @@ func (o *Outbox) write(tenantDir, final string, l *Letter) (_ *Receipt, err erro
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		// Renaming onto an existing, non-empty folder fails: another Deliver got there first.
-		if r, rerr := readReceipt(final); rerr == nil {
+		if r, rerr := readReceipt(final, ref); rerr == nil {
 			os.RemoveAll(tmp)
 			return r, nil
 		}
@@ -178,7 +208,8 @@ func (o *Outbox) write(tenantDir, final string, l *Letter) (_ *Receipt, err erro
 	return &r, nil
 }
 
-// testHookBetweenFiles, when set by a test, runs after a letter's first file is written.
+// testHookBetweenFiles, when set by a test, runs between two files of a letter: after each file but
+// the last (receipt.json).
 var testHookBetweenFiles func(tmpDir string)
 
 // Delivered returns the ids of the letters delivered into the outbox for tenant, sorted; none when
@@ -204,10 +235,11 @@ func (o *Outbox) Delivered(tenant string) ([]string, error) {
 	return ids, nil // ReadDir sorts by name
 }
 
-// readReceipt reads the receipt of a delivered letter folder. A missing folder gives an error
+// readReceipt reads the receipt of a delivered letter folder, with ref as its Reference (receipts
+// written before references were relative hold the absolute path). A missing folder gives an error
 // wrapping fs.ErrNotExist; a folder without a readable receipt gives a Permanent error, since only
 // a person can tell what happened to it.
-func readReceipt(final string) (*Receipt, error) {
+func readReceipt(final, ref string) (*Receipt, error) {
 	path := filepath.Join(final, receiptFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -228,6 +260,7 @@ func readReceipt(final string) (*Receipt, error) {
 		return nil, Permanent(fmt.Errorf("read %s: %w; the file is damaged: move the folder away to deliver the letter again", filepath.Join(final, receiptFile), err))
 	}
 	r := rec.Receipt
+	r.Reference = ref
 	return &r, nil
 }
 
@@ -251,6 +284,31 @@ func writeFile(path string, data []byte, sync bool) error {
 		err = cerr
 	}
 	return err
+}
+
+// writeMessage streams m into a new file at path and returns its length and SHA-256.
+func writeMessage(ctx context.Context, path string, m *Message, sync bool) (n int64, sum []byte, err error) {
+	rc, err := m.Open(ctx)
+	if err != nil {
+		return 0, nil, fmt.Errorf("open MeMo message %s: %w", m.UUID, err)
+	}
+	defer rc.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return 0, nil, err
+	}
+	h := sha256.New()
+	n, err = io.Copy(io.MultiWriter(f, h), rc)
+	if err != nil {
+		err = fmt.Errorf("copy MeMo message %s: %w", m.UUID, err)
+	}
+	if err == nil && sync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, h.Sum(nil), err
 }
 
 func syncDir(dir string) error {
@@ -292,6 +350,24 @@ func checkLetter(l *Letter) error {
 		seen[d.Format] = true
 		if len(d.Data) == 0 {
 			return fmt.Errorf("letter %s: documents[%d] (%s) is empty", l.ID, i, d.Format)
+		}
+	}
+	return nil
+}
+
+// checkUUID accepts a MeMo messageUUID: a UUID in lower-case hex.
+func checkUUID(s string) error {
+	if len(s) != 36 {
+		return fmt.Errorf("MeMo messageUUID %q is not a UUID (36 characters)", s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return fmt.Errorf("MeMo messageUUID %q is not a UUID: want '-' at byte %d", s, i)
+			}
+		} else if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return fmt.Errorf("MeMo messageUUID %q is not a lower-case UUID: %q at byte %d", s, c, i)
 		}
 	}
 	return nil

@@ -2,10 +2,14 @@ package delivery
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -15,6 +19,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -46,7 +51,7 @@ func TestOutboxDeliver(t *testing.T) {
 		t.Fatal(err)
 	}
 	final := filepath.Join(dir, "kommune-a", "01JD3YQ2Z8")
-	want := &Receipt{Channel: "outbox", Reference: final, DeliveredAt: t0}
+	want := &Receipt{Channel: "outbox", Reference: "kommune-a/01JD3YQ2Z8", Status: "WRITTEN", DeliveredAt: t0}
 	if diff := cmp.Diff(want, r); diff != "" {
 		t.Errorf("receipt (-want +got):\n%s", diff)
 	}
@@ -74,7 +79,7 @@ func TestOutboxDeliver(t *testing.T) {
 			t.Errorf("receipt.json lacks %q:\n%s", k, js)
 		}
 	}
-	for _, secret := range []string{jens.ID, jens.Name, "Søndergade"} {
+	for _, secret := range []string{jens.ID, jens.Name, "Søndergade", dir} {
 		if strings.Contains(string(js), secret) {
 			t.Errorf("receipt.json holds personal data %q", secret)
 		}
@@ -193,22 +198,55 @@ func TestOutboxLeftoverTempDir(t *testing.T) {
 	}
 }
 
-const crashEnv = "POSTBUD_OUTBOX_CRASH_DIR"
+const (
+	crashEnv      = "POSTBUD_OUTBOX_CRASH_DIR"
+	printCrashEnv = "POSTBUD_PRINT_CRASH_DIR"
+)
 
-// TestMain doubles as the child process of TestOutboxCrash: with crashEnv set, it starts a delivery
-// that stops after the first file, says so, and waits to be killed.
+// crashMessage is the MeMo message of the letter TestOutboxCrash's child delivers.
+var crashMessage = []byte("<MeMo:Message>crash</MeMo:Message>")
+
+const crashUUID = "6f1c2a5e-0b7d-4c3e-9a21-5d8e7f6a4b3c"
+
+// TestMain doubles as the child process of TestOutboxCrash and TestPrintCrash: with crashEnv set,
+// it starts an outbox delivery that stops once the MeMo file is written (before receipt.json);
+// with printCrashEnv set, a print delivery that stops once the PDF is filed (before its manifest
+// line). Either says so and waits to be killed.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashEnv); dir != "" {
 		testHookBetweenFiles = func(tmp string) {
+			if _, err := os.Stat(filepath.Join(tmp, crashUUID+".xml")); err != nil {
+				return // not yet at the MeMo file
+			}
 			fmt.Println("WRITING", tmp)
 			select {} // killed here
 		}
 		o := &Outbox{Dir: dir}
-		_, err := o.Deliver(context.Background(), testLetter("crash-1"))
+		l := testLetter("crash-1")
+		l.Message = testMessage(crashUUID, crashMessage)
+		_, err := o.Deliver(context.Background(), l)
+		fmt.Println("delivery was not interrupted:", err)
+		os.Exit(3)
+	}
+	if dir := os.Getenv(printCrashEnv); dir != "" {
+		testHookPrintFiled = func(pdf string) {
+			fmt.Println("FILED", pdf)
+			select {} // killed here, holding the manifest's lock
+		}
+		_, err := (&Print{Dir: dir, Now: func() time.Time { return t0 }}).Deliver(context.Background(), printLetter("crash-1", samplePDF(nil)))
 		fmt.Println("delivery was not interrupted:", err)
 		os.Exit(3)
 	}
 	os.Exit(m.Run())
+}
+
+// testMessage returns a stored MeMo message holding xml.
+func testMessage(uuid string, xml []byte) *Message {
+	sum := sha256.Sum256(xml)
+	return &Message{
+		UUID: uuid, Version: "1.1", Size: int64(len(xml)), SHA256: hex.EncodeToString(sum[:]),
+		Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(xml)), nil },
+	}
 }
 
 // TestOutboxCrash kills (SIGKILL) a real process in the middle of a delivery, then delivers again
@@ -236,14 +274,18 @@ func TestOutboxCrash(t *testing.T) {
 	}
 	cmd.Wait()
 
-	if _, err := os.Stat(filepath.Join(tmp, "letter.pdf")); err != nil {
-		t.Fatalf("the killed process left no half-written letter to test with: %v", err)
+	for _, f := range []string{"letter.pdf", "letter.docx", crashUUID + ".xml"} {
+		if _, err := os.Stat(filepath.Join(tmp, f)); err != nil {
+			t.Fatalf("the killed process left no half-written letter to test with: %v", err)
+		}
 	}
 	o := &Outbox{Dir: dir, Now: func() time.Time { return t0 }}
 	if ids, _ := o.Delivered("kommune-a"); len(ids) != 0 {
 		t.Fatalf("a letter cut off by SIGKILL counts as delivered: %v", ids)
 	}
-	r, err := o.Deliver(context.Background(), testLetter("crash-1"))
+	l := testLetter("crash-1")
+	l.Message = testMessage(crashUUID, crashMessage)
+	r, err := o.Deliver(context.Background(), l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,10 +298,124 @@ func TestOutboxCrash(t *testing.T) {
 	if _, err := os.Stat(filepath.Dir(tmp)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the killed process's temporary folder is still there: %v", err)
 	}
-	for _, f := range []string{"letter.pdf", "letter.docx", "receipt.json"} {
+	for _, f := range []string{"letter.pdf", "letter.docx", crashUUID + ".xml", "receipt.json"} {
 		if _, err := os.Stat(filepath.Join(dir, "kommune-a", "crash-1", f)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestOutboxMessage delivers a letter with a MeMo message: the folder holds the message's exact
+// bytes as <messageUUID>.xml, and the receipts name it.
+func TestOutboxMessage(t *testing.T) {
+	dir := t.TempDir()
+	const uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+	xml := []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<memo:Message xmlns:memo=\"https://DigitalPost.dk/MeMo-1\">æøå</memo:Message>\n")
+	l := testLetter("m1")
+	l.Message = testMessage(uuid, xml)
+	r, err := (&Outbox{Dir: dir, Now: func() time.Time { return t0 }}).Deliver(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Receipt{Channel: "outbox", Reference: "kommune-a/m1", Status: "WRITTEN", MessageUUID: uuid, DeliveredAt: t0}
+	if diff := cmp.Diff(want, r); diff != "" {
+		t.Errorf("receipt (-want +got):\n%s", diff)
+	}
+	final := filepath.Join(dir, "kommune-a", "m1")
+	got, err := os.ReadFile(filepath.Join(final, uuid+".xml"))
+	if err != nil || !bytes.Equal(got, xml) {
+		t.Errorf("%s.xml = %q, %v; want the message's bytes %q", uuid, got, err, xml)
+	}
+	js, _ := os.ReadFile(filepath.Join(final, "receipt.json"))
+	var rec outboxReceipt
+	if err := json.Unmarshal(js, &rec); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(xml)
+	wantDoc := outboxDocument{File: uuid + ".xml", Bytes: len(xml), SHA256: hex.EncodeToString(sum[:])}
+	if len(rec.Documents) != 3 || rec.Documents[2] != wantDoc || rec.MessageUUID != uuid {
+		t.Errorf("receipt.json lists %+v with message_uuid %q; want the MeMo file %+v and %s:\n%s", rec.Documents, rec.MessageUUID, wantDoc, uuid, js)
+	}
+	// A second Deliver returns the stored receipt.
+	r2, err := (&Outbox{Dir: dir}).Deliver(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r, r2); diff != "" {
+		t.Errorf("second receipt (-first +second):\n%s", diff)
+	}
+}
+
+// TestOutboxMessageFaults: a message that fails to read (storage down) is a transient error, one
+// whose bytes do not match its seal a permanent one, an unfit uuid a permanent one; none leaves a
+// letter folder or temporary files behind.
+func TestOutboxMessageFaults(t *testing.T) {
+	xml := []byte("<memo/>")
+	broken := testMessage(crashUUID, xml)
+	broken.Open = func(context.Context) (io.ReadCloser, error) {
+		return io.NopCloser(io.MultiReader(bytes.NewReader(xml[:3]), iotest.ErrReader(errors.New("store went away")))), nil
+	}
+	damaged := testMessage(crashUUID, xml)
+	damaged.SHA256 = strings.Repeat("0", 64)
+	unopenable := testMessage(crashUUID, xml)
+	unopenable.Open = func(context.Context) (io.ReadCloser, error) { return nil, errors.New("no such blob") }
+	tests := []struct {
+		name      string
+		msg       *Message
+		permanent bool
+		want      string
+	}{
+		{"read fails", broken, false, "store went away"},
+		{"open fails", unopenable, false, "no such blob"},
+		{"damaged", damaged, true, "does not match its seal"},
+		{"bad uuid", testMessage("../../x", xml), true, "is not a UUID"},
+		{"upper-case uuid", testMessage(strings.ToUpper(crashUUID), xml), true, "not a lower-case UUID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			l := testLetter("m1")
+			l.Message = tt.msg
+			_, err := (&Outbox{Dir: dir, NoSync: true}).Deliver(context.Background(), l)
+			if err == nil || IsPermanent(err) != tt.permanent || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v (permanent %v); want one saying %q, permanent %v", err, IsPermanent(err), tt.want, tt.permanent)
+			}
+			var left []string
+			filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					left = append(left, path)
+				}
+				return nil
+			})
+			if len(left) != 0 {
+				t.Errorf("a failed delivery left files: %v", left)
+			}
+			if ids, _ := (&Outbox{Dir: dir}).Delivered("kommune-a"); len(ids) != 0 {
+				t.Errorf("a failed delivery counts as delivered: %v", ids)
+			}
+		})
+	}
+}
+
+// TestOutboxOldAbsoluteReference: a receipt.json written when references were absolute paths gives
+// the relative reference back, so no server path reaches a tenant.
+func TestOutboxOldAbsoluteReference(t *testing.T) {
+	dir := t.TempDir()
+	final := filepath.Join(dir, "kommune-a", "l1")
+	if err := os.MkdirAll(final, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	old := fmt.Sprintf(`{"channel":"outbox","reference":%q,"delivered_at":"2025-01-02T03:04:05Z","letter_id":"l1","tenant":"kommune-a","documents":[]}`, final)
+	if err := os.WriteFile(filepath.Join(final, "receipt.json"), []byte(old), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	r, err := (&Outbox{Dir: dir}).Deliver(context.Background(), testLetter("l1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Receipt{Channel: "outbox", Reference: "kommune-a/l1", DeliveredAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+	if diff := cmp.Diff(want, r); diff != "" {
+		t.Errorf("receipt (-want +got):\n%s", diff)
 	}
 }
 
@@ -379,8 +535,11 @@ func FuzzOutboxNames(f *testing.F) {
 			}
 			return
 		}
-		if want := filepath.Join(dir, tenant, id); r.Reference != want || filepath.Dir(filepath.Dir(r.Reference)) != dir {
-			t.Fatalf("letter (%q, %q) delivered to %s, want %s", tenant, id, r.Reference, want)
+		if want := tenant + "/" + id; r.Reference != want {
+			t.Fatalf("letter (%q, %q) has reference %s, want %s", tenant, id, r.Reference, want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, tenant, id, "receipt.json")); err != nil {
+			t.Fatalf("letter (%q, %q) not in <dir>/<tenant>/<id>: %v", tenant, id, err)
 		}
 	})
 }

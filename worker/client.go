@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/postbud/postbud/delivery"
+	"github.com/postbud/postbud/delivery/memo"
 	"github.com/postbud/postbud/internal/docstore"
 	"github.com/postbud/postbud/internal/sealed"
 )
@@ -70,13 +72,15 @@ func (c *Client) Ping(ctx context.Context) error {
 type renderPayload struct {
 	Data      json.RawMessage    `json:"data"`
 	Recipient delivery.Recipient `json:"recipient"`
+	// Attachments name the letter's stored attachments, in order (content in the store).
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // deliverPayload is the sealed part of a deliver task.
 type deliverPayload struct {
 	Title     string             `json:"title"`
+	Language  string             `json:"language,omitempty"`
 	Recipient delivery.Recipient `json:"recipient"`
-	Memo      map[string]string  `json:"memo,omitempty"`
 }
 
 // taskPayload is what Redis holds for a task: the letter id in clear, the rest sealed with the
@@ -139,6 +143,9 @@ func (c *Client) normalize(s *Submission) error {
 	}
 	s.Formats = slices.Clone(s.Formats)
 	if s.Delivery == "" {
+		s.Delivery = c.o.Tenants[s.Tenant].Delivery
+	}
+	if s.Delivery == "" {
 		s.Delivery = "outbox"
 	}
 	if _, ok := c.o.Channels[s.Delivery]; !ok && !(len(c.o.Channels) == 0 && s.Delivery == "outbox") {
@@ -154,8 +161,33 @@ func (c *Client) normalize(s *Submission) error {
 	if len(s.IdempotencyKey) > 200 {
 		return &InputError{Field: "idempotency_key", Message: "is longer than 200 characters"}
 	}
+	if s.Delivery == "ngdp" && !c.o.wantsMemo(s.Tenant) {
+		return &InputError{Field: "delivery", Message: "ngdp needs the tenant's Digital Post sender (CVR and name) in the configuration; ask the operator"}
+	}
+	if len(s.Attachments) > 0 && !c.o.wantsMemo(s.Tenant) {
+		return &InputError{Field: "attachments", Message: "attachments travel in the Digital Post (MeMo) message, and this tenant has no Digital Post sender configured"}
+	}
+	if len(s.Attachments) > maxAttachments {
+		return &InputError{Field: "attachments", Message: fmt.Sprintf("%d attachments; at most %d", len(s.Attachments), maxAttachments)}
+	}
+	var total int64
+	for i, a := range s.Attachments {
+		if len(a.Content) == 0 {
+			return &InputError{Field: fmt.Sprintf("attachments/%d/content_base64", i), Message: "is empty"}
+		}
+		total += int64(len(a.Content))
+	}
+	if total > c.o.MaxAttachments {
+		return &InputError{Field: "attachments", Message: fmt.Sprintf("%d bytes of attachments; at most %d", total, c.o.MaxAttachments)}
+	}
+	if len(s.Attachments) > 0 && c.o.Documents == nil {
+		return fmt.Errorf("submit letter: attachments need Options.Documents")
+	}
 	return nil
 }
+
+// maxAttachments is the most attachments a letter may carry.
+const maxAttachments = 20
 
 // Submit validates s and queues its letter. Errors: *InputError for a bad field, an error
 // wrapping ErrUnknownTemplate, a *templates.DataError listing every problem of the case data;
@@ -177,16 +209,34 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 	if err != nil {
 		return nil, false, fmt.Errorf("submit letter: %w", err)
 	}
-	if err := b.Validate(s.Data); err != nil {
-		return nil, false, fmt.Errorf("submit letter: %w", err)
-	}
-	now := time.Now().UTC()
+	now := time.Now().UTC().Truncate(time.Second)
 	l = &Letter{
 		ID: newID(), Tenant: s.Tenant, Template: b.Name, TemplateVersion: b.Version,
 		Status: StatusQueued, Priority: s.Priority, Delivery: s.Delivery, Formats: s.Formats,
-		BatchID: s.BatchID, Created: now, Updated: now,
+		BatchID: s.BatchID, Created: now, Updated: now, Attachments: len(s.Attachments),
 	}
-	payload, err := seal(c.o.Key, l.ID, renderPayload{Data: s.Data, Recipient: s.Recipient})
+	if c.o.wantsMemo(s.Tenant) {
+		// The messageUUID is drawn once, here, and stored with the record before any attempt.
+		l.MessageUUID = memo.NewUUID()
+		fm, err := b.ExecMemo(s.Data)
+		if err != nil {
+			return nil, false, fmt.Errorf("submit letter: %w", err)
+		}
+		if err := c.o.checkMemo(b, c.o.memoMessage(b, fm, l, s.Recipient, s.Attachments), s.Attachments); err != nil {
+			return nil, false, fmt.Errorf("submit letter: %w", err)
+		}
+	} else if err := b.Validate(s.Data); err != nil {
+		return nil, false, fmt.Errorf("submit letter: %w", err)
+	}
+	for i, a := range s.Attachments {
+		if _, _, err := c.o.storeSealed(ctx, l.Tenant, l.ID, attachmentFormat(i), func(w io.Writer) error {
+			_, err := w.Write(a.Content)
+			return err
+		}); err != nil {
+			return nil, false, fmt.Errorf("submit letter: store attachment %d: %w", i, err)
+		}
+	}
+	payload, err := seal(c.o.Key, l.ID, renderPayload{Data: s.Data, Recipient: s.Recipient, Attachments: s.Attachments})
 	if err != nil {
 		return nil, false, fmt.Errorf("submit letter: seal payload: %w", err)
 	}

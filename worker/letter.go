@@ -3,6 +3,7 @@ package worker
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/postbud/postbud/delivery"
@@ -44,6 +45,7 @@ const (
 	QueueRenderDefault = "render:default"
 	QueueRenderBulk    = "render:bulk"
 	QueueDeliver       = "deliver"
+	QueueCallback      = "callback"
 )
 
 // QueueWeights are the Asynq queue weights a Server processes with.
@@ -52,6 +54,7 @@ var QueueWeights = map[string]int{
 	QueueRenderDefault: 3,
 	QueueRenderBulk:    1,
 	QueueDeliver:       3,
+	QueueCallback:      1,
 }
 
 // Queue returns the render queue of p ("render:default" for an unknown priority).
@@ -86,6 +89,19 @@ type Submission struct {
 	IdempotencyKey string
 	// BatchID is set by SubmitBatch.
 	BatchID string
+	// Attachments go along with the letter as additional documents of its MeMo message (the
+	// tenant needs a sender). Their total decoded size is capped by Options.MaxAttachments.
+	Attachments []Attachment
+}
+
+// Attachment is a file an agency sends along with a letter. Its name and content are personal
+// data as much as the letter: they travel and rest sealed.
+type Attachment struct {
+	// Filename as the recipient's mailbox shows it, e.g. "Bilag 1.pdf".
+	Filename string `json:"filename"`
+	// MimeType, e.g. "application/pdf".
+	MimeType string `json:"mime_type"`
+	Content  []byte `json:"-"`
 }
 
 // DocumentInfo describes one rendered document of a letter.
@@ -111,10 +127,39 @@ type Letter struct {
 	// LastError says in plain words why the last attempt failed; safe to show the tenant.
 	LastError string            `json:"last_error,omitempty"`
 	Documents []DocumentInfo    `json:"documents,omitempty"`
-	Receipt   *delivery.Receipt `json:"receipt,omitempty"`
+	// MessageUUID is the MeMo messageUUID, drawn once when the letter is accepted: every
+	// hand-off of the letter, retries after any crash included, carries this UUID.
+	MessageUUID string `json:"message_uuid,omitempty"`
+	// Memo describes the stored MeMo message, once rendered.
+	Memo *MemoInfo `json:"memo,omitempty"`
+	// Attachments counts the attachments stored with the letter (their names stay sealed).
+	Attachments int `json:"attachments,omitempty"`
+	// Route records where a Digital Post letter went and why: the registry's answer.
+	Route   *Route            `json:"route,omitempty"`
+	Receipt *delivery.Receipt `json:"receipt,omitempty"`
 	BatchID   string            `json:"batch_id,omitempty"`
 	Created   time.Time         `json:"created"`
 	Updated   time.Time         `json:"updated"`
+}
+
+// MemoInfo describes a letter's stored MeMo message.
+type MemoInfo struct {
+	Version string `json:"version"`
+	Bytes   int64  `json:"bytes"`
+	SHA256  string `json:"sha256"`
+}
+
+// Route is the routing decision for a Digital Post letter.
+type Route struct {
+	// Channel is where the letter went: "ngdp" or "print".
+	Channel string `json:"channel"`
+	// Contact is the registry's answer: REGISTERED, EXEMPT, CLOSED, UNKNOWN or NOT_FOUND.
+	Contact delivery.ContactStatus `json:"contact"`
+	// Reason says it in words.
+	Reason string `json:"reason"`
+	// Cached is true when the answer came from the registry cache.
+	Cached    bool      `json:"cached,omitempty"`
+	CheckedAt time.Time `json:"checked_at"`
 }
 
 // Document returns the info of the document in format, or false.
@@ -171,3 +216,29 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+
+// Problem is one reason a submission was refused. Path is a JSON Pointer into the submission as
+// the HTTP API takes it ("/recipient/id", "/attachments/0/filename", "/data/subject").
+type Problem struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+// SubmissionError lists what a channel would reject in a submission (NgDP's rules for MeMo
+// messages): the letter is refused before anything is queued, so that a letter accepted is a
+// letter that can be delivered. Messages name the rule broken, never the value.
+type SubmissionError struct {
+	Problems []Problem
+}
+
+func (e *SubmissionError) Error() string {
+	var b strings.Builder
+	b.WriteString("the letter breaks Digital Post's rules: ")
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Path + ": " + p.Message)
+	}
+	return b.String()
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -11,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/postbud/postbud/delivery"
+	"github.com/postbud/postbud/delivery/memo"
 	"github.com/postbud/postbud/internal/docstore"
 	"github.com/postbud/postbud/internal/sealed"
 	"github.com/postbud/postbud/templates"
@@ -35,8 +37,40 @@ type Options struct {
 	Documents *docstore.Store
 	// Channels are the delivery channels by name. Server needs "outbox" at least. A Client
 	// accepts a Submission's Delivery when it is a key of Channels; with no Channels it accepts
-	// only "outbox".
+	// only "outbox". The "ngdp" channel (Digital Post) routes each letter through Registry and
+	// hands those whose recipient has no digital mailbox to "print".
 	Channels map[string]delivery.Channel
+	// Tenants holds each tenant's delivery settings: default channel, MeMo sender, callbacks. A
+	// tenant that is absent delivers to the outbox with no MeMo message.
+	Tenants map[string]Tenant
+	// Registry says whether a recipient receives digital post; asked before every ngdp letter.
+	// Nil means every recipient does.
+	Registry delivery.Registry
+	// RegistryCache is how long a registry answer is kept in Redis, keyed by an HMAC of the
+	// recipient id under Key (never the id). Zero means 24 hours; negative means no caching.
+	RegistryCache time.Duration
+	// MemoVersion is the MeMo version for templates that name none: "1.1" (also when "") or
+	// "1.2".
+	MemoVersion string
+	// Rates caps the requests per second of a channel ("ngdp": 50), shared by every worker
+	// process on this Redis. Absent or 0 means no cap.
+	Rates map[string]float64
+	// Bulk is how many ngdp letters go in one tar + LZMA request (the channel must be a
+	// delivery.BulkChannel); 0 or 1 sends each letter on its own.
+	Bulk int
+	// BackoffBase and BackoffMax shape the back-off every worker shares after a channel answered
+	// 429 or 503: BackoffBase doubling up to BackoffMax. Zero means 1 second and 5 minutes.
+	BackoffBase, BackoffMax time.Duration
+	// HaltFor is how long a channel that refused postbud's credentials (NgDP's 401) stays
+	// stopped before one letter tries again. Zero means 1 minute.
+	HaltFor time.Duration
+	// ChannelTimeout bounds one hand-off; the delivery lease that keeps two workers from sending
+	// one letter at once lasts this long plus 5 seconds. Zero means 60 seconds.
+	ChannelTimeout time.Duration
+	// MaxAttachments caps the decoded bytes of a letter's attachments. Zero means 20 MiB.
+	MaxAttachments int64
+	// HTTPClient posts status callbacks. Nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
 	// Retention is how long letter and batch records (and idempotency keys) are kept. Zero means
 	// 30 days.
 	Retention time.Duration
@@ -56,6 +90,21 @@ type Options struct {
 	// postbud_delivery_seconds. Nil means no metrics. A Client and a Server given the same
 	// registry share the collectors.
 	Metrics prometheus.Registerer
+}
+
+// Tenant is one tenant's delivery settings.
+type Tenant struct {
+	// Delivery is the default channel of the tenant's letters; "" means "outbox".
+	Delivery string
+	// Sender is the MeMo sender (CVR number and name). A tenant with a sender gets a MeMo
+	// message built and stored for every letter, checked at submission; ngdp needs one.
+	Sender memo.Sender
+	// MemoDOCX adds the DOCX to the MeMo message as an additional document.
+	MemoDOCX bool
+	// CallbackURL receives a signed POST (delivery.PostSigned) when a letter is delivered or
+	// fails; "" means none. CallbackSecret is its HMAC key.
+	CallbackURL    string
+	CallbackSecret []byte
 }
 
 const (
@@ -85,6 +134,30 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TaskTimeout <= 0 {
 		o.TaskTimeout = defaultTaskTimeout
+	}
+	if o.RegistryCache == 0 {
+		o.RegistryCache = 24 * time.Hour
+	}
+	if o.MemoVersion == "" {
+		o.MemoVersion = memo.V11
+	}
+	if o.BackoffBase <= 0 {
+		o.BackoffBase = time.Second
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = 5 * time.Minute
+	}
+	if o.HaltFor <= 0 {
+		o.HaltFor = time.Minute
+	}
+	if o.ChannelTimeout <= 0 {
+		o.ChannelTimeout = 60 * time.Second
+	}
+	if o.MaxAttachments <= 0 {
+		o.MaxAttachments = 20 << 20
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -15,6 +15,7 @@ import (
 	"github.com/postbud/postbud/render"
 	"github.com/postbud/postbud/render/docx"
 	"github.com/postbud/postbud/render/pdf"
+	"github.com/postbud/postbud/templates"
 )
 
 // Server runs the render and deliver handlers. Run it in as many processes as needed: they share
@@ -24,6 +25,9 @@ type Server struct {
 	rdb             redis.UniversalClient
 	asynq           *asynq.Client
 	records         *records
+	ledger          *ledger
+	gate            *gate
+	router          *router
 	metrics         *metrics
 	concurrency     int
 	shutdownTimeout time.Duration
@@ -56,9 +60,16 @@ func NewServer(o Options, concurrency int, shutdownTimeout time.Duration) (*Serv
 		rdb.Close()
 		return nil, err
 	}
+	if o.Channels["ngdp"] != nil && o.Channels[delivery.PrintChannel] == nil {
+		rdb.Close()
+		return nil, fmt.Errorf("new worker server: the ngdp channel needs a \"print\" channel for recipients without a digital mailbox")
+	}
 	return &Server{
 		o: o, rdb: rdb, asynq: asynq.NewClientFromRedisClient(rdb), metrics: m,
 		records:     &records{rdb: rdb, retention: o.Retention, now: time.Now, metrics: m},
+		ledger:      &ledger{rdb: rdb, retention: o.Retention},
+		gate:        newGate(rdb, o),
+		router:      newRouter(rdb, o),
 		concurrency: concurrency, shutdownTimeout: shutdownTimeout,
 	}, nil
 }
@@ -72,7 +83,16 @@ func (s *Server) Run(ctx context.Context) error {
 	srv := asynq.NewServerFromRedisClient(s.rdb, asynq.Config{
 		Concurrency:              s.concurrency,
 		Queues:                   QueueWeights,
-		RetryDelayFunc:           func(n int, _ error, _ *asynq.Task) time.Duration { return s.o.retryDelay(n, rand.Float64) },
+		RetryDelayFunc: func(n int, err error, _ *asynq.Task) time.Duration {
+			var later *retryLater
+			if errors.As(err, &later) {
+				// Spread the returning letters over a fifth of the wait, so a pool that backed
+				// off does not come back in one burst.
+				return later.wait + time.Duration(rand.Float64()*float64(later.wait)/5)
+			}
+			return s.o.retryDelay(n, rand.Float64)
+		},
+		IsFailure:                isFailure,
 		ShutdownTimeout:          s.shutdownTimeout,
 		Logger:                   asynqLogger{s.o.Logger},
 		LogLevel:                 asynq.WarnLevel,
@@ -84,6 +104,7 @@ func (s *Server) Run(ctx context.Context) error {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypeRender, s.render)
 	mux.HandleFunc(TypeDeliver, s.deliver)
+	mux.HandleFunc(TypeCallback, s.callback)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -132,6 +153,9 @@ func (s *Server) failed(ctx context.Context, id string, retryStatus Status, err 
 	})
 	if uerr != nil {
 		s.o.Logger.Error("record failure", slog.String("letter", id), slog.Any("error", uerr))
+	}
+	if final {
+		s.notify(ctx, l)
 	}
 	level := slog.LevelWarn
 	if final {
@@ -194,7 +218,7 @@ func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 	}
 	red := newRedactor(p.Data, p.Recipient)
 	began := time.Now()
-	docs, dp, err := s.produce(ctx, l, &p)
+	docs, mi, dp, err := s.produce(ctx, l, &p)
 	if err != nil {
 		return s.failed(ctx, id, StatusQueued, err, red)
 	}
@@ -202,7 +226,7 @@ func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 		if l.Status != StatusRendering {
 			return errUnchanged
 		}
-		l.Status, l.Documents, l.LastError = StatusRendered, docs, ""
+		l.Status, l.Documents, l.Memo, l.LastError = StatusRendered, docs, mi, ""
 		return nil
 	})
 	if err != nil {
@@ -215,40 +239,64 @@ func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 	return s.enqueueDeliver(ctx, l, dp)
 }
 
-// produce loads the bundle, checks its version, renders each format and stores the documents.
-// It returns the deliver payload too.
-func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]DocumentInfo, *deliverPayload, error) {
-	b, err := s.o.Templates.Bundle(l.Tenant, l.Template)
-	if errors.Is(err, ErrUnknownTemplate) {
-		return nil, nil, permanent{fmt.Errorf("template %q no longer exists", l.Template)}
-	}
+// produce loads the bundle, checks its version, renders each format and stores the documents
+// and, for a tenant with a Digital Post sender, the MeMo message. It returns the deliver payload
+// too.
+func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]DocumentInfo, *MemoInfo, *deliverPayload, error) {
+	b, err := s.bundle(l)
 	if err != nil {
-		return nil, nil, permanent{fmt.Errorf("load template %q: %w", l.Template, err)}
+		return nil, nil, nil, err
 	}
-	if b.Version != l.TemplateVersion {
-		return nil, nil, permanent{fmt.Errorf("template %q changed since submission (version %s, now %s); submit the letter again", l.Template, l.TemplateVersion, b.Version)}
-	}
-	d, memo, err := b.Letter(p.Data)
+	d, fm, err := b.LetterMemo(p.Data)
 	if err != nil {
-		return nil, nil, permanent{err}
+		return nil, nil, nil, permanent{err}
 	}
 	docs := make([]DocumentInfo, 0, len(l.Formats))
+	data := make(map[string][]byte, len(l.Formats))
 	for _, f := range l.Formats {
-		data, err := renderFormat(d, f)
+		out, err := renderFormat(d, f)
 		if err != nil {
-			return nil, nil, permanent{err}
+			return nil, nil, nil, permanent{err}
 		}
-		sum, err := s.o.Documents.Put(ctx, l.Tenant, l.ID, f, data)
+		sum, err := s.o.Documents.Put(ctx, l.Tenant, l.ID, f, out)
 		if err != nil {
-			return nil, nil, fmt.Errorf("store %s: %w", f, err)
+			return nil, nil, nil, fmt.Errorf("store %s: %w", f, err)
 		}
-		docs = append(docs, DocumentInfo{Format: f, Bytes: len(data), SHA256: sum})
+		docs = append(docs, DocumentInfo{Format: f, Bytes: len(out), SHA256: sum})
+		data[f] = out
 	}
-	title := d.Meta.Title
-	if title == "" {
-		title = d.Subject
+	var mi *MemoInfo
+	if l.MessageUUID != "" {
+		if data["pdf"] == nil {
+			return nil, nil, nil, permanent{fmt.Errorf("a Digital Post letter needs its PDF; add \"pdf\" to formats")}
+		}
+		if mi, err = s.buildMemo(ctx, b, fm, l, p, data); err != nil {
+			return nil, nil, nil, err
+		}
 	}
-	return docs, &deliverPayload{Title: title, Recipient: p.Recipient, Memo: memo}, nil
+	return docs, mi, &deliverPayload{Title: letterTitle(d), Language: b.Language, Recipient: p.Recipient}, nil
+}
+
+// bundle loads the letter's template at the version it was submitted with.
+func (s *Server) bundle(l *Letter) (*templates.Bundle, error) {
+	b, err := s.o.Templates.Bundle(l.Tenant, l.Template)
+	if errors.Is(err, ErrUnknownTemplate) {
+		return nil, permanent{fmt.Errorf("template %q no longer exists", l.Template)}
+	}
+	if err != nil {
+		return nil, permanent{fmt.Errorf("load template %q: %w", l.Template, err)}
+	}
+	if b.Version != l.TemplateVersion {
+		return nil, permanent{fmt.Errorf("template %q changed since submission (version %s, now %s); submit the letter again", l.Template, l.TemplateVersion, b.Version)}
+	}
+	return b, nil
+}
+
+func letterTitle(d *render.Document) string {
+	if d.Meta.Title != "" {
+		return d.Meta.Title
+	}
+	return d.Subject
 }
 
 func renderFormat(d *render.Document, format string) ([]byte, error) {
@@ -275,19 +323,15 @@ func renderFormat(d *render.Document, format string) ([]byte, error) {
 func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
 	if rp, ok := dp.(*renderPayload); ok {
 		red := newRedactor(rp.Data, rp.Recipient)
-		b, err := s.o.Templates.Bundle(l.Tenant, l.Template)
-		if err != nil || b.Version != l.TemplateVersion {
-			return s.failed(ctx, l.ID, StatusRendered, permanent{fmt.Errorf("template %q changed since submission; submit the letter again", l.Template)}, red)
+		b, err := s.bundle(l)
+		if err != nil {
+			return s.failed(ctx, l.ID, StatusRendered, err, red)
 		}
-		d, memo, err := b.Letter(rp.Data)
+		d, err := b.Document(rp.Data)
 		if err != nil {
 			return s.failed(ctx, l.ID, StatusRendered, permanent{err}, red)
 		}
-		title := d.Meta.Title
-		if title == "" {
-			title = d.Subject
-		}
-		dp = &deliverPayload{Title: title, Recipient: rp.Recipient, Memo: memo}
+		dp = &deliverPayload{Title: letterTitle(d), Language: b.Language, Recipient: rp.Recipient}
 	}
 	payload, err := seal(s.o.Key, l.ID, dp)
 	if err != nil {
@@ -302,58 +346,3 @@ func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
 	return nil
 }
 
-// deliver is the deliver task: read the documents back and hand the letter to its channel.
-func (s *Server) deliver(ctx context.Context, t *asynq.Task) error {
-	var p deliverPayload
-	id, err := unseal(s.o.Key, t.Payload(), &p)
-	if err != nil {
-		if id == "" {
-			return fmt.Errorf("deliver task: %v: %w", err, asynq.SkipRetry)
-		}
-		return s.failed(ctx, id, StatusRendered, permanent{fmt.Errorf("deliver: %w", err)}, nil)
-	}
-	l, todo, err := s.start(ctx, id, []Status{StatusRendered, StatusDelivering}, StatusDelivering)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		s.o.Logger.Warn("deliver: letter record is gone (past retention?); dropping the task", slog.String("letter", id))
-		return nil
-	case err != nil:
-		return err
-	case !todo:
-		return nil
-	}
-	red := newRedactor(nil, p.Recipient)
-	ch := s.o.Channels[l.Delivery]
-	if ch == nil {
-		return s.failed(ctx, id, StatusRendered, permanent{fmt.Errorf("delivery channel %q is not configured on this worker", l.Delivery)}, red)
-	}
-	dl := &delivery.Letter{
-		ID: l.ID, Tenant: l.Tenant, Template: l.Template, TemplateVersion: l.TemplateVersion,
-		Title: p.Title, Recipient: p.Recipient,
-	}
-	for _, d := range l.Documents {
-		data, err := s.o.Documents.Get(ctx, l.Tenant, l.ID, d.Format)
-		if err != nil {
-			return s.failed(ctx, id, StatusRendered, fmt.Errorf("read stored %s: %w", d.Format, err), red)
-		}
-		dl.Documents = append(dl.Documents, delivery.Document{Format: d.Format, Data: data})
-	}
-	began := time.Now()
-	receipt, err := ch.Deliver(ctx, dl)
-	if err != nil {
-		return s.failed(ctx, id, StatusRendered, fmt.Errorf("deliver via %s: %w", l.Delivery, err), red)
-	}
-	s.metrics.delivery.Observe(time.Since(began).Seconds())
-	_, err = s.records.update(context.WithoutCancel(ctx), id, func(l *Letter) error {
-		if l.Status == StatusDelivered {
-			return errUnchanged
-		}
-		l.Status, l.Receipt, l.LastError = StatusDelivered, receipt, ""
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("record delivery of letter %s: %w", id, err)
-	}
-	s.o.Logger.Debug("letter delivered", slog.String("letter", id))
-	return nil
-}

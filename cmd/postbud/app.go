@@ -19,7 +19,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/postbud/postbud/delivery"
 	"github.com/postbud/postbud/internal/config"
 	"github.com/postbud/postbud/internal/docstore"
 	"github.com/postbud/postbud/internal/safefile"
@@ -97,6 +96,8 @@ func openApp(ctx context.Context, cfg *config.Config, notice io.Writer) (a *app,
 		if err != nil {
 			return nil, err
 		}
+		t.Delivery, t.Sender, t.MemoDOCX = cfg.DefaultTenant.Delivery, cfg.DefaultTenant.Sender, cfg.DefaultTenant.MemoDOCX
+		t.CallbackURL, t.CallbackSecretFile = cfg.DefaultTenant.CallbackURL, cfg.DefaultTenant.CallbackSecretFile
 		a.tenants = []config.Tenant{t}
 	}
 
@@ -106,10 +107,12 @@ func openApp(ctx context.Context, cfg *config.Config, notice io.Writer) (a *app,
 		Templates: a.templates,
 		Key:       key,
 		Documents: docs,
-		Channels:  map[string]delivery.Channel{"outbox": &delivery.Outbox{Dir: cfg.Outbox}},
 		Retention: cfg.Retention,
 		Logger:    a.logger,
 		Metrics:   a.registry,
+	}
+	if err := channels(cfg, a.tenants, &a.opts); err != nil {
+		return nil, err
 	}
 	if a.client, err = worker.NewClient(a.opts); err != nil {
 		return nil, err

@@ -28,8 +28,10 @@ type pipeline struct {
 	dir     string
 	url     string
 	key     string
+	opts    worker.Options
 	client  *worker.Client
 	outbox  string
+	config  string // a YAML configuration file the workers read, if set
 	workers []*exec.Cmd
 }
 
@@ -50,13 +52,14 @@ func newPipeline(t *testing.T) *pipeline {
 	}
 	t.Cleanup(func() { docs.Close() })
 	root, _ := filepath.Abs(samplesDir)
-	p.client, err = worker.NewClient(worker.Options{
+	p.opts = worker.Options{
 		Redis:     ro,
 		Templates: &worker.DirTemplates{Root: root},
 		Key:       k,
 		Documents: docs,
 		Channels:  map[string]delivery.Channel{"outbox": &delivery.Outbox{Dir: p.outbox}},
-	})
+	}
+	p.client, err = worker.NewClient(p.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +80,9 @@ func (p *pipeline) startWorker() *exec.Cmd {
 	root, _ := filepath.Abs(samplesDir)
 	cmd := exec.Command(p.bin, "worker", "--redis", p.url, "--data", p.dir, "--templates", root,
 		"--outbox", p.outbox, "--concurrency", "4", "--shutdown-timeout", "20s")
+	if p.config != "" {
+		cmd.Args = append(cmd.Args, "--config", p.config)
+	}
 	cmd.Env = append(os.Environ(), "POSTBUD_KEY="+p.key)
 	log, err := os.Create(filepath.Join(p.dir, fmt.Sprintf("worker-%d.log", len(p.workers))))
 	if err != nil {

@@ -9,12 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/postbud/postbud/delivery"
+	"github.com/postbud/postbud/delivery/ngdp/ngdptest"
 	"github.com/postbud/postbud/internal/config"
+	"github.com/postbud/postbud/internal/safefile"
 	"github.com/postbud/postbud/worker"
 )
 
@@ -26,8 +29,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	n := fs.Int("letters", 1000, "generated letters in the demo batch")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: postbud demo [--samples DIR] [--out DIR] [--letters N]")
-		fmt.Fprintln(stderr, "\nRuns postbud on one machine with an embedded queue: submits every sample letter and a batch")
-		fmt.Fprintln(stderr, "of generated letters, waits until all are delivered to the outbox, and prints what was made.")
+		fmt.Fprintln(stderr, "\nRuns postbud on one machine with an embedded queue and a local stand-in for Danish Digital")
+		fmt.Fprintln(stderr, "Post (NgDP, over mutual TLS with a throwaway CA): submits every sample letter and a batch of")
+		fmt.Fprintln(stderr, "generated letters, delivers them as MeMo messages (one citizen, exempt from digital post, on")
+		fmt.Fprintln(stderr, "paper through the print channel; one letter to the outbox), and prints where each went.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
@@ -37,18 +42,13 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	// The demo always runs embedded, whatever the environment says.
-	cfs := flag.NewFlagSet("demo-config", flag.ContinueOnError)
-	load := config.Flags(cfs, func(string) string { return "" })
-	if err := cfs.Parse([]string{"--data", *out, "--templates", *samples}); err != nil {
-		return 2
-	}
-	cfg, err := load()
+	start := time.Now()
+	standin, cfg, err := demoSetup(*out, *samples, *n)
 	if err != nil {
 		fmt.Fprintf(stderr, "postbud demo: %v\n", err)
-		return 2
+		return 1
 	}
-	start := time.Now()
+	defer standin.Close()
 	a, err := openApp(ctx, cfg, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "postbud demo: %v\n", err)
@@ -83,24 +83,19 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	failed := 0
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TEMPLATE\tVERSION\tSTATUS\tDOCUMENTS\tOUTBOX")
+	fmt.Fprintln(tw, "TEMPLATE\tSTATUS\tCHANNEL\tMEMO\tWHERE")
 	for _, l := range letters {
 		l, err := a.client.Letter(ctx, tenant, l.ID)
 		if err != nil {
 			fmt.Fprintf(stderr, "postbud demo: %v\n", err)
 			return 1
 		}
-		docs := make([]string, len(l.Documents))
-		for i, d := range l.Documents {
-			docs[i] = fmt.Sprintf("%s %d B", d.Format, d.Bytes)
-		}
 		status := string(l.Status)
 		if l.Status != worker.StatusDelivered {
 			failed++
 			status += ": " + l.LastError
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Template, l.TemplateVersion, status, strings.Join(docs, ", "),
-			filepath.Join(cfg.Outbox, tenant, l.ID))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Template, status, demoChannel(l), demoMemo(l), demoWhere(cfg, l))
 	}
 	tw.Flush()
 	if batch != nil {
@@ -118,12 +113,104 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		total += *n
 	}
 	el := time.Since(start)
-	fmt.Fprintf(stdout, "%d letters in %.1f s (%.0f letters/s); documents in %s, outbox in %s\n",
-		total, el.Seconds(), float64(total)/el.Seconds(), cfg.Documents, cfg.Outbox)
+	accepted := standin.Accepted()
+	fmt.Fprintf(stdout, "%d letters in %.1f s (%.0f letters/s)\n", total, el.Seconds(), float64(total)/el.Seconds())
+	fmt.Fprintf(stdout, "Digital Post (stand-in at %s) accepted %d MeMo messages: %s\n", standin.URL(), len(accepted), filepath.Join(*out, "digitalpost"))
+	fmt.Fprintf(stdout, "print folder (manifest per day): %s\noutbox: %s\ndocuments: %s\n", cfg.Delivery.Print.Dir, cfg.Outbox, cfg.Documents)
 	if failed > 0 {
 		return 1
 	}
 	return 0
+}
+
+// demoSender is the sample municipality as a Digital Post sender (its CVR passes modulus 11).
+var demoSender = config.Sender{CVR: "55133018", Label: "Aarhus Kommune"}
+
+// demoExempt is the sample recipient who is exempt from digital post: the demo's Swedish
+// payment reminder (the first sample) goes on paper.
+const demoExempt = "0101900000"
+
+// demoSetup starts the Digital Post stand-in (mTLS with a throwaway CA whose files go under
+// <out>/ngdp) and returns the configuration that points the embedded pipeline at it.
+func demoSetup(out, samples string, n int) (*ngdptest.Server, *config.Config, error) {
+	ca, err := ngdptest.NewCA()
+	if err != nil {
+		return nil, nil, err
+	}
+	tlsDir := filepath.Join(out, "ngdp")
+	if err := os.MkdirAll(tlsDir, 0o700); err != nil {
+		return nil, nil, err
+	}
+	files, err := ca.WriteFiles(tlsDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	secret := filepath.Join(tlsDir, "secret")
+	if err := safefile.Write(secret, []byte("demo-secret-"+strconv.FormatInt(time.Now().UnixNano(), 36)), 0o600); err != nil {
+		return nil, nil, err
+	}
+	raw, _ := os.ReadFile(secret)
+	// The stand-in's contact register: every demo recipient receives digital post except one.
+	contacts := map[string]delivery.ContactStatus{}
+	for i := range 16 {
+		contacts[sampleRecipient(nil, i).ID] = delivery.Registered
+	}
+	for i := range n {
+		contacts[batchRecipientID(i)] = delivery.Registered
+	}
+	contacts[demoExempt] = delivery.Exempt
+	standin, err := ngdptest.Start(ca, ngdptest.Options{SystemID: "postbud-demo", Secret: string(raw),
+		Dir: filepath.Join(out, "digitalpost"), Contacts: contacts})
+	if err != nil {
+		return nil, nil, err
+	}
+	// The demo always runs embedded, whatever the environment says.
+	cfs := flag.NewFlagSet("demo-config", flag.ContinueOnError)
+	load := config.Flags(cfs, func(string) string { return "" })
+	if err := cfs.Parse([]string{"--data", out, "--templates", samples}); err != nil {
+		standin.Close()
+		return nil, nil, err
+	}
+	cfg, err := load()
+	if err != nil {
+		standin.Close()
+		return nil, nil, err
+	}
+	cfg.Delivery.NgDP.URL = standin.URL()
+	cfg.Delivery.NgDP.CertFile, cfg.Delivery.NgDP.KeyFile, cfg.Delivery.NgDP.CAFile = files.ClientCert, files.ClientKey, files.CA
+	cfg.Delivery.NgDP.SystemID, cfg.Delivery.NgDP.SecretFile = "postbud-demo", secret
+	cfg.DefaultTenant = config.Tenant{Delivery: "ngdp", Sender: demoSender}
+	return standin, cfg, nil
+}
+
+func demoChannel(l *worker.Letter) string {
+	if l.Receipt != nil {
+		return l.Receipt.Channel
+	}
+	return l.Delivery
+}
+
+func demoMemo(l *worker.Letter) string {
+	if l.Memo == nil {
+		return "-"
+	}
+	return "MeMo " + l.Memo.Version
+}
+
+// demoWhere names the file a person can open to see what the channel received.
+func demoWhere(cfg *config.Config, l *worker.Letter) string {
+	if l.Receipt == nil {
+		return ""
+	}
+	switch l.Receipt.Channel {
+	case "ngdp":
+		return filepath.Join(cfg.DataDir, "digitalpost", l.MessageUUID+".xml") + " (" + l.Receipt.Status + ")"
+	case delivery.PrintChannel:
+		return filepath.Join(cfg.Delivery.Print.Dir, l.Receipt.Reference) + " (" + l.Route.Reason + ")"
+	case "outbox":
+		return filepath.Join(cfg.Outbox, l.Receipt.Reference)
+	}
+	return l.Receipt.Reference
 }
 
 // sampleRecipient builds a recipient from the sample's own data: name, street, postcode and city
@@ -134,6 +221,9 @@ func sampleRecipient(data []byte, i int) delivery.Recipient {
 	}
 	json.Unmarshal(data, &v)
 	r := v.Recipient
+	if r.Name == "" {
+		r.Name = "Demo Borger"
+	}
 	return delivery.Recipient{
 		ID:      fmt.Sprintf("010190%04d", i),
 		Name:    r.Name,
@@ -154,10 +244,15 @@ func submitSamples(ctx context.Context, c *worker.Client, tenant, root string) (
 			return nil, err
 		}
 		name := filepath.Base(filepath.Dir(p))
-		l, _, err := c.Submit(ctx, worker.Submission{
+		sub := worker.Submission{
 			Tenant: tenant, Template: name, Data: data, Recipient: sampleRecipient(data, i),
 			IdempotencyKey: "demo-" + name,
-		})
+		}
+		if name == "waste-collection-information" {
+			// One letter for an integration platform's pick-up: the outbox keeps its MeMo too.
+			sub.Delivery = "outbox"
+		}
+		l, _, err := c.Submit(ctx, sub)
 		if err != nil {
 			return nil, fmt.Errorf("submit %s: %w", name, err)
 		}
@@ -165,6 +260,9 @@ func submitSamples(ctx context.Context, c *worker.Client, tenant, root string) (
 	}
 	return out, nil
 }
+
+// batchRecipientID is the made-up CPR-like number of the demo batch's letter i.
+func batchRecipientID(i int) string { return fmt.Sprintf("0202%06d", i) }
 
 // submitDemoBatch streams n generated housing-benefit letters as NDJSON into a batch, each with its
 // own recipient and amounts, written through a pipe so the batch is never held in memory.
@@ -195,7 +293,7 @@ func submitDemoBatch(ctx context.Context, c *worker.Client, tenant, root string,
 			line := map[string]any{
 				"template":  name,
 				"data":      data,
-				"recipient": map[string]any{"id": fmt.Sprintf("0202%06d", i), "name": who, "address": []string{street, "8000 Aarhus C"}},
+				"recipient": map[string]any{"id": batchRecipientID(i), "name": who, "address": []string{street, "8000 Aarhus C"}},
 				"priority":  "bulk",
 			}
 			if err := enc.Encode(line); err != nil {

@@ -156,6 +156,9 @@ type Files struct {
 // dir (which must exist) as ca.pem, client.pem and client-key.pem, for configuration-driven use
 // (`postbud demo`, ngdp.LoadTLS). Existing files of those names are replaced.
 func (ca *CA) WriteFiles(dir string) (Files, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return Files{}, fmt.Errorf("ngdptest: write files: %w", err)
+	}
 	cert, err := ca.ClientCertificate("postbud")
 	if err != nil {
 		return Files{}, err
