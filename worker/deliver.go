@@ -14,81 +14,144 @@ import (
 	"github.com/postbud/postbud/delivery"
 )
 
-// TypeCallback is the task that tells a tenant's callback URL a letter ended.
-const TypeCallback = "letter:callback"
+// Task types beside render and deliver.
+const (
+	// TypeCallback tells a tenant's callback URL that a letter ended.
+	TypeCallback = "letter:callback"
+	// TypeDeliverBulk hands many Digital Post letters over in one request: Asynq aggregates
+	// deliver tasks of the group "ngdp" into it when Options.Bulk is above 1.
+	TypeDeliverBulk = "letter:deliver-bulk"
+)
+
+// bulk reports whether letters to channel go in bulk requests.
+func (s *Server) bulk(channel string) bool {
+	_, ok := s.o.Channels[channel].(delivery.BulkChannel)
+	return ok && s.o.Bulk > 1 && channel == "ngdp"
+}
+
+// job is one letter being delivered: its record, sealed payload, redactor and the ledger token.
+type job struct {
+	l     *Letter
+	p     deliverPayload
+	red   *redactor
+	token string
+}
 
 // deliver is the deliver task: route a Digital Post letter (digital mailbox or print), claim the
 // letter in the delivery ledger, wait for the channel's rate and back-off, hand the letter over,
 // and record the receipt.
 func (s *Server) deliver(ctx context.Context, t *asynq.Task) error {
-	var p deliverPayload
-	id, err := unseal(s.o.Key, t.Payload(), &p)
+	j, err := s.startDelivery(ctx, t.Payload())
+	if j == nil {
+		return err
+	}
+	channel, err := s.routeLetter(ctx, j)
+	if err != nil {
+		return err
+	}
+	return s.deliverOne(ctx, j, channel)
+}
+
+// startDelivery opens a deliver payload and moves the letter to delivering. A nil job means
+// there is nothing to do (the error, if any, is the task's result).
+func (s *Server) startDelivery(ctx context.Context, payload []byte) (*job, error) {
+	j := &job{}
+	id, err := unseal(s.o.Key, payload, &j.p)
 	if err != nil {
 		if id == "" {
-			return fmt.Errorf("deliver task: %v: %w", err, asynq.SkipRetry)
+			return nil, fmt.Errorf("deliver task: %v: %w", err, asynq.SkipRetry)
 		}
-		return s.failed(ctx, id, StatusRendered, permanent{fmt.Errorf("deliver: %w", err)}, nil)
+		return nil, s.failed(ctx, id, StatusRendered, permanent{fmt.Errorf("deliver: %w", err)}, nil)
 	}
 	l, todo, err := s.start(ctx, id, []Status{StatusRendered, StatusDelivering}, StatusDelivering)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		s.o.Logger.Warn("deliver: letter record is gone (past retention?); dropping the task", slog.String("letter", id))
-		return nil
+		return nil, nil
 	case err != nil:
-		return err
+		return nil, err
 	case !todo:
-		return nil
+		return nil, nil
 	}
-	red := newRedactor(nil, p.Recipient)
+	j.l, j.red = l, newRedactor(nil, j.p.Recipient)
+	return j, nil
+}
 
-	channel := l.Delivery
-	if channel == "ngdp" {
-		// The route is decided once and stored before the first hand-off, so a retry never
-		// sends a letter to print that may already be in the mailbox, or the other way round.
-		if l.Route == nil {
-			rt, err := s.router.route(ctx, "ngdp", p.Recipient.ID)
-			if err != nil {
-				s.gate.outcome(ctx, "ngdp", err, s.o.Logger)
-				if later := s.gate.postponed(ctx, "ngdp", err); later != nil {
-					return s.later(ctx, id, later)
-				}
-				return s.failed(ctx, id, StatusRendered, err, red)
-			}
-			if l, err = s.records.update(ctx, id, func(l *Letter) error {
-				if l.Route != nil {
-					return errUnchanged
-				}
-				l.Route = rt
-				return nil
-			}); err != nil {
-				return s.failed(ctx, id, StatusRendered, fmt.Errorf("record route: %w", err), red)
-			}
-		}
-		channel = l.Route.Channel
+// routeLetter returns the channel a letter goes through. A Digital Post letter is routed once,
+// and the route stored before the first hand-off, so a retry never sends to print a letter that
+// may already be in the mailbox, or the other way round.
+func (s *Server) routeLetter(ctx context.Context, j *job) (string, error) {
+	l := j.l
+	if l.Delivery != "ngdp" {
+		return l.Delivery, nil
 	}
+	if l.Route == nil {
+		rt, err := s.router.route(ctx, "ngdp", j.p.Recipient.ID)
+		if err != nil {
+			s.gate.outcome(ctx, "ngdp", err, s.o.Logger)
+			if later := s.gate.postponed(ctx, "ngdp", err); later != nil {
+				return "", s.later(ctx, l.ID, later)
+			}
+			return "", s.failed(ctx, l.ID, StatusRendered, err, j.red)
+		}
+		l, err = s.records.update(ctx, l.ID, func(l *Letter) error {
+			if l.Route != nil {
+				return errUnchanged
+			}
+			l.Route = rt
+			return nil
+		})
+		if err != nil {
+			return "", s.failed(ctx, j.l.ID, StatusRendered, fmt.Errorf("record route: %w", err), j.red)
+		}
+		j.l = l
+	}
+	return j.l.Route.Channel, nil
+}
+
+// deliverOne hands one letter over through channel.
+func (s *Server) deliverOne(ctx context.Context, j *job, channel string) error {
+	id := j.l.ID
 	ch := s.o.Channels[channel]
 	if ch == nil {
-		return s.failed(ctx, id, StatusRendered, permanent{fmt.Errorf("delivery channel %q is not configured on this worker", channel)}, red)
+		return s.failed(ctx, id, StatusRendered, permanent{fmt.Errorf("delivery channel %q is not configured on this worker", channel)}, j.red)
 	}
+	receipt, err := s.claim(ctx, j)
+	if err != nil || receipt != nil {
+		if err != nil {
+			return err
+		}
+		return s.delivered(ctx, id, receipt)
+	}
+	receipt, err = s.handOver(ctx, j, channel, ch)
+	if err != nil {
+		s.ledger.release(ctx, id, j.token)
+		if later := s.gate.postponed(ctx, channel, err); later != nil {
+			return s.later(ctx, id, later)
+		}
+		return s.failed(ctx, id, StatusRendered, fmt.Errorf("deliver via %s: %w", channel, err), j.red)
+	}
+	return s.delivered(ctx, id, receipt)
+}
 
-	receipt, token, err := s.ledger.claim(ctx, id, s.o.ChannelTimeout+5*time.Second)
+// claim takes the letter's ledger lease (j.token): a nil receipt and nil error mean go ahead; a
+// receipt means an earlier hand-off stands; an error is the task's result.
+func (s *Server) claim(ctx context.Context, j *job) (*delivery.Receipt, error) {
+	receipt, token, err := s.ledger.claim(ctx, j.l.ID, s.o.ChannelTimeout+5*time.Second)
 	var busy *errBusy
 	switch {
 	case errors.As(err, &busy):
-		return s.later(ctx, id, &retryLater{wait: busy.wait, why: "another worker is handing this letter over"})
+		return nil, s.later(ctx, j.l.ID, &retryLater{wait: busy.wait, why: "another worker is handing this letter over"})
 	case err != nil:
-		return s.failed(ctx, id, StatusRendered, err, red)
+		return nil, s.failed(ctx, j.l.ID, StatusRendered, err, j.red)
 	}
-	if receipt == nil {
-		if receipt, err = s.handOver(ctx, l, &p, channel, ch, token); err != nil {
-			s.ledger.release(ctx, id, token)
-			if later := s.gate.postponed(ctx, channel, err); later != nil {
-				return s.later(ctx, id, later)
-			}
-			return s.failed(ctx, id, StatusRendered, fmt.Errorf("deliver via %s: %w", channel, err), red)
-		}
-	}
-	l, err = s.records.update(context.WithoutCancel(ctx), id, func(l *Letter) error {
+	j.token = token
+	return receipt, nil
+}
+
+// delivered records the receipt that stands and queues the tenant's callback.
+func (s *Server) delivered(ctx context.Context, id string, receipt *delivery.Receipt) error {
+	l, err := s.records.update(context.WithoutCancel(ctx), id, func(l *Letter) error {
 		if l.Status == StatusDelivered {
 			return errUnchanged
 		}
@@ -99,17 +162,17 @@ func (s *Server) deliver(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("record delivery of letter %s: %w", id, err)
 	}
 	s.notify(ctx, l)
-	s.o.Logger.Debug("letter delivered", slog.String("letter", id), slog.String("channel", channel))
+	s.o.Logger.Debug("letter delivered", slog.String("letter", id), slog.String("channel", receipt.Channel))
 	return nil
 }
 
 // handOver sends the letter through ch once the gate lets it and records the hand-off in the
 // ledger; it returns the receipt that stands.
-func (s *Server) handOver(ctx context.Context, l *Letter, p *deliverPayload, name string, ch delivery.Channel, token string) (*delivery.Receipt, error) {
+func (s *Server) handOver(ctx context.Context, j *job, name string, ch delivery.Channel) (*delivery.Receipt, error) {
 	if err := s.gate.enter(ctx, name); err != nil {
 		return nil, err
 	}
-	dl, err := s.deliveryLetter(ctx, l, p)
+	dl, err := s.deliveryLetter(ctx, j.l, &j.p)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +185,154 @@ func (s *Server) handOver(ctx context.Context, l *Letter, p *deliverPayload, nam
 		return nil, err
 	}
 	s.metrics.delivery.Observe(time.Since(began).Seconds())
-	return s.ledger.commit(ctx, l.ID, token, r)
+	return s.ledger.commit(ctx, j.l.ID, j.token, r)
+}
+
+// aggregate is Asynq's GroupAggregator: the deliver tasks of a group become one bulk task whose
+// payload lists theirs (each still sealed under its own letter id).
+func (s *Server) aggregate(group string, tasks []*asynq.Task) *asynq.Task {
+	payloads := make([]json.RawMessage, len(tasks))
+	for i, t := range tasks {
+		payloads[i] = t.Payload()
+	}
+	b, _ := json.Marshal(payloads)
+	return asynq.NewTask(TypeDeliverBulk, b, asynq.MaxRetry(s.o.MaxRetry), asynq.Timeout(s.o.TaskTimeout))
+}
+
+// deliverBulk hands the Digital Post letters of a bulk task over in one tar + LZMA request.
+// Letters routed to print go one by one; letters handed over before are recorded from the
+// ledger. Each letter of the request gets its own receipt or error; a transient failure of any
+// letter retries the task, whose letters that went through are then found in the ledger.
+func (s *Server) deliverBulk(ctx context.Context, t *asynq.Task) error {
+	var payloads []json.RawMessage
+	if err := json.Unmarshal(t.Payload(), &payloads); err != nil {
+		return fmt.Errorf("bulk deliver task: %v: %w", err, asynq.SkipRetry)
+	}
+	var (
+		jobs []*job
+		errs []error
+	)
+	for _, raw := range payloads {
+		j, err := s.startDelivery(ctx, raw)
+		if j == nil {
+			errs = append(errs, err)
+			continue
+		}
+		channel, err := s.routeLetter(ctx, j)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if channel != "ngdp" {
+			errs = append(errs, s.deliverOne(ctx, j, channel))
+			continue
+		}
+		receipt, err := s.claim(ctx, j)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case receipt != nil:
+			errs = append(errs, s.delivered(ctx, j.l.ID, receipt))
+		default:
+			jobs = append(jobs, j)
+		}
+	}
+	if len(jobs) > 0 {
+		errs = append(errs, s.handOverBulk(ctx, jobs)...)
+	}
+	return bulkResult(errs)
+}
+
+// handOverBulk sends jobs in one bulk request and records each outcome.
+func (s *Server) handOverBulk(ctx context.Context, jobs []*job) []error {
+	const name = "ngdp"
+	release := func() {
+		for _, j := range jobs {
+			s.ledger.release(ctx, j.l.ID, j.token)
+		}
+	}
+	every := func(f func(j *job) error) []error {
+		out := make([]error, len(jobs))
+		for i, j := range jobs {
+			out[i] = f(j)
+		}
+		return out
+	}
+	fail := func(err error) []error {
+		release()
+		if later := s.gate.postponed(ctx, name, err); later != nil {
+			return every(func(j *job) error { return s.later(ctx, j.l.ID, later) })
+		}
+		return every(func(j *job) error {
+			return s.failed(ctx, j.l.ID, StatusRendered, fmt.Errorf("deliver via %s (bulk): %w", name, err), j.red)
+		})
+	}
+	if err := s.gate.enter(ctx, name); err != nil {
+		return fail(err)
+	}
+	dls := make([]*delivery.Letter, len(jobs))
+	for i, j := range jobs {
+		dl, err := s.deliveryLetter(ctx, j.l, &j.p)
+		if err != nil {
+			return fail(err)
+		}
+		dls[i] = dl
+	}
+	began := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, s.o.ChannelTimeout)
+	receipts, perLetter, err := s.o.Channels[name].(delivery.BulkChannel).DeliverBulk(cctx, dls)
+	cancel()
+	s.gate.outcome(ctx, name, err, s.o.Logger)
+	if err != nil {
+		return fail(err)
+	}
+	s.metrics.delivery.Observe(time.Since(began).Seconds())
+	out := make([]error, len(jobs))
+	for i, j := range jobs {
+		if e := perLetter[i]; e != nil || receipts[i] == nil {
+			s.ledger.release(ctx, j.l.ID, j.token)
+			if e == nil {
+				e = errors.New("the bulk answer has no receipt for the letter")
+			}
+			out[i] = s.failed(ctx, j.l.ID, StatusRendered, fmt.Errorf("deliver via %s (bulk): %w", name, e), j.red)
+			continue
+		}
+		r, err := s.ledger.commit(ctx, j.l.ID, j.token, receipts[i])
+		if err != nil {
+			out[i] = err
+			continue
+		}
+		out[i] = s.delivered(ctx, j.l.ID, r)
+	}
+	return out
+}
+
+// bulkResult is a bulk task's result: nil when every letter is done or failed for good, the
+// longest postponement when some wait, else the first transient error (the task is retried).
+func bulkResult(errs []error) error {
+	var (
+		later     *retryLater
+		transient error
+	)
+	for _, err := range errs {
+		var rl *retryLater
+		switch {
+		case err == nil || errors.Is(err, asynq.SkipRetry):
+		case errors.As(err, &rl):
+			if later == nil || rl.wait > later.wait {
+				later = rl
+			}
+		case transient == nil:
+			transient = err
+		}
+	}
+	if transient != nil {
+		return transient
+	}
+	if later != nil {
+		return later
+	}
+	return nil
 }
 
 // deliveryLetter reads the letter's documents and opens its MeMo message for a channel.

@@ -42,7 +42,7 @@ type dpEnv struct {
 	print   *delivery.Print
 }
 
-func newDPEnv(t *testing.T, fault func(n int, uuid string) ngdptest.Fault) *dpEnv {
+func newDPEnv(t testing.TB, fault func(n int, uuid string) ngdptest.Fault) *dpEnv {
 	t.Helper()
 	e := newEnv(t)
 	ca, err := ngdptest.NewCA()
@@ -492,5 +492,115 @@ func TestCallback(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("no callback")
+	}
+}
+
+// TestDigitalPostBulk: with Bulk 10, Digital Post letters go in tar + LZMA requests of up to 10
+// messages; the exempt citizen's letter still goes to print; every letter is delivered once.
+func TestDigitalPostBulk(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	d := newDPEnv(t, func(n int, uuid string) ngdptest.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 2 {
+			return ngdptest.FaultDrop // one bulk request is lost after NgDP took it: the retry is deduplicated
+		}
+		return ngdptest.FaultNone
+	})
+	d.opts.Bulk, d.opts.BulkDelay = 10, 2*time.Second
+	c := d.client(t)
+	d.run(t, d.opts, 4)
+	var ids []string
+	for i := range 25 {
+		r := testRecipient
+		if i == 7 {
+			r = exemptRecipient
+		}
+		l, _, err := c.Submit(context.Background(), Submission{Tenant: "aarhus", Template: "boligstoette-afgoerelse",
+			Data: sample(t, "boligstoette-afgoerelse"), Recipient: r, Formats: []string{"pdf"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, l.ID)
+	}
+	channels := map[string]int{}
+	for _, id := range ids {
+		l := waitFinal(t, c, "aarhus", id, time.Minute)
+		if l.Status != StatusDelivered {
+			t.Fatalf("letter %s: %s: %s", id, l.Status, l.LastError)
+		}
+		channels[l.Receipt.Channel]++
+	}
+	if diff := cmp.Diff(map[string]int{"ngdp": 24, "print": 1}, channels); diff != "" {
+		t.Errorf("channels (-want +got):\n%s", diff)
+	}
+	bulk, single := 0, 0
+	for _, r := range d.standin.Requests() {
+		if r.Method == http.MethodPost {
+			if r.UUID == "" {
+				bulk++
+			} else {
+				single++
+			}
+		}
+	}
+	if bulk < 3 || single != 0 {
+		t.Errorf("%d bulk and %d single requests; want at least 3 bulk requests (10 messages at most each) and no single ones", bulk, single)
+	}
+	seen := map[string]int{}
+	for _, a := range d.standin.Accepted() {
+		seen[a.UUID]++
+	}
+	if len(seen) != 24 {
+		t.Errorf("Digital Post accepted %d messages, want 24", len(seen))
+	}
+	for u, n := range seen {
+		if n != 1 {
+			t.Errorf("UUID %s accepted %d times", u, n)
+		}
+	}
+}
+
+// TestSubmitActionURL: an action whose URL comes from the case data must be https://; an
+// http:// link is refused at submission, naming the data field it came from.
+func TestSubmitActionURL(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(samplesRoot)); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(root, "templates", "betalningspaminnelse", "letter.md")
+	src, _ := os.ReadFile(p)
+	out := strings.Replace(string(src), `url: 'https://malmo.se/betala?faktura={{ urlquery .invoice.number }}&ocr={{ urlquery .payment.ocr }}'`, `url: '{{ .recipient.city }}'`, 1)
+	if out == string(src) {
+		t.Fatal("the sample's action URL line changed; update this test")
+	}
+	os.WriteFile(p, []byte(out), 0o644)
+	d := newDPEnv(t, nil)
+	d.opts.Templates = &DirTemplates{Root: root}
+	c := d.client(t)
+	var v map[string]any
+	json.Unmarshal(sample(t, "betalningspaminnelse"), &v)
+	for _, tt := range []struct {
+		city string
+		want string // "" means accepted
+	}{
+		{"http://malmo.se/betala", "/data/recipient/city"},
+		{"javascript:alert(1)", "/data/recipient/city"},
+		{"https://malmo.se/betala", ""},
+	} {
+		v["recipient"].(map[string]any)["city"] = tt.city
+		data, _ := json.Marshal(v)
+		_, _, err := c.Submit(context.Background(), Submission{Tenant: "aarhus", Template: "betalningspaminnelse", Data: data, Recipient: testRecipient})
+		var se *SubmissionError
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.city, err)
+		case tt.want != "" && !errors.As(err, &se):
+			t.Errorf("%s: err %v, want a *SubmissionError", tt.city, err)
+		case tt.want != "" && (len(se.Problems) != 1 || se.Problems[0].Path != tt.want || !strings.Contains(se.Problems[0].Message, "actions[0].url")):
+			t.Errorf("%s: problems %+v, want one at %s naming the memo field", tt.city, se.Problems, tt.want)
+		}
 	}
 }

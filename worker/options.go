@@ -56,8 +56,10 @@ type Options struct {
 	// process on this Redis. Absent or 0 means no cap.
 	Rates map[string]float64
 	// Bulk is how many ngdp letters go in one tar + LZMA request (the channel must be a
-	// delivery.BulkChannel); 0 or 1 sends each letter on its own.
-	Bulk int
+	// delivery.BulkChannel); 0 or 1 sends each letter on its own. Letters wait for a bulk request
+	// at most BulkDelay (zero means 5 seconds), and 1 second after the last one joined.
+	Bulk      int
+	BulkDelay time.Duration
 	// BackoffBase and BackoffMax shape the back-off every worker shares after a channel answered
 	// 429 or 503: BackoffBase doubling up to BackoffMax. Zero means 1 second and 5 minutes.
 	BackoffBase, BackoffMax time.Duration
@@ -134,6 +136,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TaskTimeout <= 0 {
 		o.TaskTimeout = defaultTaskTimeout
+	}
+	if o.BulkDelay <= 0 {
+		o.BulkDelay = 5 * time.Second
 	}
 	if o.RegistryCache == 0 {
 		o.RegistryCache = 24 * time.Hour

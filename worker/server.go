@@ -93,6 +93,10 @@ func (s *Server) Run(ctx context.Context) error {
 			return s.o.retryDelay(n, rand.Float64)
 		},
 		IsFailure:                isFailure,
+		GroupMaxSize:             max(s.o.Bulk, 1),
+		GroupGracePeriod:         time.Second,
+		GroupMaxDelay:            s.o.BulkDelay,
+		GroupAggregator:          asynq.GroupAggregatorFunc(s.aggregate),
 		ShutdownTimeout:          s.shutdownTimeout,
 		Logger:                   asynqLogger{s.o.Logger},
 		LogLevel:                 asynq.WarnLevel,
@@ -105,6 +109,7 @@ func (s *Server) Run(ctx context.Context) error {
 	mux.HandleFunc(TypeRender, s.render)
 	mux.HandleFunc(TypeDeliver, s.deliver)
 	mux.HandleFunc(TypeCallback, s.callback)
+	mux.HandleFunc(TypeDeliverBulk, s.deliverBulk)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -337,9 +342,13 @@ func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
 	if err != nil {
 		return fmt.Errorf("seal deliver payload: %w", err)
 	}
-	_, err = s.asynq.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload),
-		asynq.TaskID("deliver:"+l.ID), asynq.Queue(QueueDeliver),
-		asynq.MaxRetry(s.o.MaxRetry), asynq.Timeout(s.o.TaskTimeout))
+	opts := []asynq.Option{asynq.TaskID("deliver:" + l.ID), asynq.Queue(QueueDeliver),
+		asynq.MaxRetry(s.o.MaxRetry), asynq.Timeout(s.o.TaskTimeout)}
+	if s.bulk(l.Delivery) {
+		// Asynq gathers the letters of the group into one bulk task (see deliverBulk).
+		opts = append(opts, asynq.Group(l.Delivery))
+	}
+	_, err = s.asynq.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload), opts...)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("enqueue deliver task: %w", err)
 	}
