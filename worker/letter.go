@@ -125,8 +125,8 @@ type Letter struct {
 	// Attempts counts render and deliver runs, retries included.
 	Attempts int `json:"attempts"`
 	// LastError says in plain words why the last attempt failed; safe to show the tenant.
-	LastError string            `json:"last_error,omitempty"`
-	Documents []DocumentInfo    `json:"documents,omitempty"`
+	LastError string         `json:"last_error,omitempty"`
+	Documents []DocumentInfo `json:"documents,omitempty"`
 	// MessageUUID is the MeMo messageUUID, drawn once when the letter is accepted: every
 	// hand-off of the letter, retries after any crash included, carries this UUID.
 	MessageUUID string `json:"message_uuid,omitempty"`
@@ -137,9 +137,9 @@ type Letter struct {
 	// Route records where a Digital Post letter went and why: the registry's answer.
 	Route   *Route            `json:"route,omitempty"`
 	Receipt *delivery.Receipt `json:"receipt,omitempty"`
-	BatchID   string            `json:"batch_id,omitempty"`
-	Created   time.Time         `json:"created"`
-	Updated   time.Time         `json:"updated"`
+	BatchID string            `json:"batch_id,omitempty"`
+	Created time.Time         `json:"created"`
+	Updated time.Time         `json:"updated"`
 }
 
 // MemoInfo describes a letter's stored MeMo message.

@@ -81,8 +81,8 @@ func (s *Server) Run(ctx context.Context) error {
 	defer s.rdb.Close()
 	defer s.asynq.Close()
 	srv := asynq.NewServerFromRedisClient(s.rdb, asynq.Config{
-		Concurrency:              s.concurrency,
-		Queues:                   QueueWeights,
+		Concurrency: s.concurrency,
+		Queues:      QueueWeights,
 		RetryDelayFunc: func(n int, err error, _ *asynq.Task) time.Duration {
 			var later *retryLater
 			if errors.As(err, &later) {
@@ -354,4 +354,3 @@ func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
 	}
 	return nil
 }
-
