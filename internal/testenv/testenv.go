@@ -1,7 +1,8 @@
 // Package testenv lets tests demand the real external tools they check output with (pdftotext,
-// pdffonts, LibreOffice, xmllint, Redis). Where CI is set (as in .ci/run) a missing tool fails the
-// test, so a green CI run always means the real check ran; on a developer machine the test is
-// skipped with a line saying what to install.
+// pdffonts, LibreOffice, xmllint, Redis) and the Redis environments they run against (a Redis
+// Cluster, a Sentinel group). Where CI is set (as in .ci/run) a missing tool fails the test, so a
+// green CI run always means the real check ran; on a developer machine the test is skipped with a
+// line saying what to install.
 package testenv
 
 import (
@@ -19,6 +20,10 @@ var Install = map[string]string{
 	"pdfimages": "poppler-utils",
 	"xmllint":   "libxml2-utils",
 	"soffice":   "libreoffice-writer-nogui",
+
+	"redis-server":   "redis-server",
+	"redis-cli":      "redis-tools",
+	"redis-sentinel": "redis-sentinel",
 }
 
 // InCI reports whether the tests run under CI, where every external tool must be present.
