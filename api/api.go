@@ -11,6 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"regexp"
 	"runtime"
 	"strings"
@@ -61,6 +63,22 @@ type Config struct {
 	// Logger receives one line per request (request id, tenant, route, status, duration) and
 	// every internal error in full; never case data or recipients. Nil means no logging.
 	Logger *slog.Logger
+	// MaxInflight caps the submissions (POST /v1/letters and POST /v1/batches) each tenant may
+	// have in progress at once; past it a submission is answered 429 with Retry-After and
+	// counted in postbud_http_rejected_total{reason="inflight"}. Zero means DefaultMaxInflight.
+	MaxInflight int
+	// BatchTimeout bounds a POST /v1/batches from the moment its handler starts: its body must
+	// be read, and its answer written, within it. It replaces the http.Server's ReadTimeout and
+	// WriteTimeout on that route only (see http.ResponseController), since a batch streams for
+	// as long as it takes to send. Zero means DefaultBatchTimeout.
+	BatchTimeout time.Duration
+	// BatchIdleTimeout is the longest a batch body may pause between two reads before its
+	// connection is cut; give it the server's ReadTimeout. Zero means DefaultBatchIdleTimeout.
+	BatchIdleTimeout time.Duration
+	// UI, when set, is the operator's web UI (NewUI makes Asynq's), served under /ui/ with the
+	// whole path, /ui included, behind the API's tokens (see server.ui). It is no part of the
+	// API that openapi.yaml describes. Nil serves no /ui/.
+	UI http.Handler
 }
 
 // DefaultMaxBody is the body limit when Config.MaxBody is zero.
@@ -82,10 +100,14 @@ type server struct {
 	maxBody  int64
 	tokens   []token
 	mux      *http.ServeMux
-	previews chan struct{} // a slot per preview rendering at once
+	previews chan struct{}            // a slot per preview rendering at once
+	inflight map[string]chan struct{} // per tenant, a slot per submission in progress
+	batch    batchLimits
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	rejected *prometheus.CounterVec
+	active   *prometheus.GaugeVec
 }
 
 // New returns the HTTP handler of the API described in openapi.yaml. It checks cfg and fails
@@ -123,9 +145,16 @@ func newServer(cfg Config) (*server, error) {
 	if err := s.initMetrics(); err != nil {
 		return nil, err
 	}
+	if err := s.initLimits(cfg); err != nil {
+		return nil, err
+	}
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.method+" "+rt.path, rt.handler)
+	}
+	if cfg.UI != nil {
+		s.mux.Handle(uiRoot+"/", s.ui(cfg.UI))
+		s.mux.Handle(uiRoot, http.HandlerFunc(s.uiSlash))
 	}
 	return s, nil
 }
@@ -174,10 +203,10 @@ type route struct {
 // routes lists every operation the API serves; openapi.yaml describes exactly these.
 func (s *server) routes() []route {
 	return []route{
-		{"POST", "/v1/letters", s.authed(s.postLetter)},
+		{"POST", "/v1/letters", s.authed(s.limited(s.postLetter))},
 		{"GET", "/v1/letters/{id}", s.authed(s.getLetter)},
 		{"GET", "/v1/letters/{id}/documents/{format}", s.authed(s.getDocument)},
-		{"POST", "/v1/batches", s.authed(s.postBatch)},
+		{"POST", "/v1/batches", s.authed(s.limited(s.streamed(s.postBatch)))},
 		{"GET", "/v1/batches/{id}", s.authed(s.getBatch)},
 		{"GET", "/v1/templates", s.authed(s.listTemplates)},
 		{"GET", "/v1/templates/{name}", s.authed(s.getTemplate)},
@@ -241,13 +270,20 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.dispatch(rec, r)
 }
 
-// dispatch serves r through the mux, answering an unknown path or method in JSON.
+// dispatch serves r through the mux, answering in JSON whatever the mux would answer itself in
+// plain text: an unknown path (404) or method (405). A path with ".", ".." or empty segments
+// names nothing here and is answered 404, never redirected to its clean form as the mux would.
+// (The mux's other redirect, from a subtree's root without its slash, cannot happen: the one
+// subtree, /ui/, has its /ui registered beside it.)
 func (s *server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if !canonical(r.URL) {
+		s.writeError(w, r, fail(http.StatusNotFound, "no such path: a path has no '.', '..' or empty segments; /v1/openapi.yaml describes the API"))
+		return
+	}
 	if _, pattern := s.mux.Handler(r); pattern != "" {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
-	// No route: the mux would answer 404, 405 or a redirect to the clean path in plain text.
 	c := &capture{header: http.Header{}}
 	s.mux.ServeHTTP(c, r)
 	switch c.status {
@@ -257,12 +293,22 @@ func (s *server) dispatch(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", c.header.Get("Allow"))
 		s.writeError(w, r, fail(http.StatusMethodNotAllowed, "method not allowed here; use "+c.header.Get("Allow")))
 	default:
-		for k, v := range c.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(c.status)
-		w.Write(c.body) //nolint:errcheck // the client went away
+		s.writeError(w, r, fail(c.status, strings.ToLower(http.StatusText(c.status))))
 	}
+}
+
+// canonical reports whether u's path is the one the mux would clean it to: rooted, without
+// ".", ".." or empty segments.
+func canonical(u *url.URL) bool {
+	p := u.EscapedPath()
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
 }
 
 // authed wraps h: the request needs a bearer token of a configured tenant, and h's error is
@@ -286,8 +332,7 @@ func (s *server) authed(h func(w http.ResponseWriter, r *http.Request, tenant st
 // maxToken bounds the bearer token's length.
 const maxToken = 4096
 
-// authenticate returns the tenant whose token r carries. The token's SHA-256 is compared with
-// every configured hash in constant time, so neither a match nor its position shows in timing.
+// authenticate returns the tenant whose bearer token r carries.
 func (s *server) authenticate(r *http.Request) (string, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
@@ -298,6 +343,19 @@ func (s *server) authenticate(r *http.Request) (string, error) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || len(tok) > maxToken {
 		return "", fail(http.StatusUnauthorized, "malformed Authorization header; send \"Authorization: Bearer <token>\"")
 	}
+	tenant, ok := s.tenantOf(tok)
+	if !ok {
+		return "", fail(http.StatusUnauthorized, "the bearer token is not valid; check it, or ask the operator for a new one")
+	}
+	return tenant, nil
+}
+
+// tenantOf returns the tenant whose token tok is. Its SHA-256 is compared with every configured
+// hash in constant time, so neither a match nor its position shows in timing.
+func (s *server) tenantOf(tok string) (string, bool) {
+	if tok == "" || len(tok) > maxToken {
+		return "", false
+	}
 	sum := sha256.Sum256([]byte(tok))
 	found := -1
 	for i := range s.tokens {
@@ -306,9 +364,9 @@ func (s *server) authenticate(r *http.Request) (string, error) {
 		}
 	}
 	if found < 0 {
-		return "", fail(http.StatusUnauthorized, "the bearer token is not valid; check it, or ask the operator for a new one")
+		return "", false
 	}
-	return s.tokens[found].tenant, nil
+	return s.tokens[found].tenant, true
 }
 
 // recorder remembers what a handler answered, for the log and metrics.

@@ -61,7 +61,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			slog.String("route", r.Pattern), slog.Any("error", err))
 		re = fail(http.StatusInternalServerError, "internal error; quote the request id when you report it")
 	}
-	if re.status == http.StatusUnauthorized {
+	if re.status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="postbud"`)
 	}
 	writeJSON(w, re.status, Error{Message: re.msg, Problems: re.problems, RequestID: id})

@@ -13,8 +13,9 @@ import (
 	"github.com/postbud/postbud/worker"
 )
 
-// initMetrics creates the API's own registry: requests by route and status, request durations
-// and, with Config.Queues, the sizes of the task queues.
+// initMetrics creates the API's own registry: requests by route and status, request durations,
+// refused requests, submissions in progress and, with Config.Queues, the sizes of the task
+// queues.
 func (s *server) initMetrics() error {
 	s.registry = prometheus.NewRegistry()
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -26,7 +27,15 @@ func (s *server) initMetrics() error {
 		Help:    "Time to answer an HTTP request, by route pattern.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 	}, []string{"route"})
-	collectors := []prometheus.Collector{s.requests, s.duration}
+	s.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "postbud_http_rejected_total",
+		Help: "HTTP requests refused to protect the service, by reason (inflight: the tenant had max_inflight submissions in progress) and tenant.",
+	}, []string{"reason", "tenant"})
+	s.active = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "postbud_http_inflight_submissions",
+		Help: "Submissions (POST /v1/letters and POST /v1/batches) in progress, by tenant.",
+	}, []string{"tenant"})
+	collectors := []prometheus.Collector{s.requests, s.duration, s.rejected, s.active}
 	if s.cfg.Queues != nil {
 		collectors = append(collectors, &queueCollector{queues: s.cfg.Queues, log: s.log})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 )
 
 // redisOpt turns a Redis URL into asynq's connection options: redis://, rediss:// (TLS),
@@ -24,7 +25,7 @@ func redisOpt(url string) (asynq.RedisConnOpt, error) {
 		if len(addrs) == 0 {
 			return nil, fmt.Errorf("redis URL %q: redis-cluster:// needs host:port[,host:port...]", redactURL(url))
 		}
-		return asynq.RedisClusterClientOpt{Addrs: addrs}, nil
+		return clusterOpt{asynq.RedisClusterClientOpt{Addrs: addrs}}, nil
 	}
 	opt, err := asynq.ParseRedisURI(url)
 	if err != nil {
@@ -33,6 +34,31 @@ func redisOpt(url string) (asynq.RedisConnOpt, error) {
 		return nil, fmt.Errorf("redis URL %q: %s", redactURL(url), msg)
 	}
 	return opt, nil
+}
+
+// clusterOpt is asynq's cluster options with a client that reloads the slot map every
+// clusterReload. go-redis reloads it on MOVED answers and, by default, once a minute, but not
+// when a master stops answering: after a failover, commands for the dead master's slots then
+// fail for up to a minute while its replica already serves them. Asynq exposes no setting for
+// it, hence this type.
+type clusterOpt struct{ asynq.RedisClusterClientOpt }
+
+// clusterReload is how often a cluster client refreshes its slot map.
+const clusterReload = 2 * time.Second
+
+// MakeRedisClient implements asynq.RedisConnOpt.
+func (o clusterOpt) MakeRedisClient() interface{} {
+	return redis.NewClusterClient(&redis.ClusterOptions{
+		Addrs:                      o.Addrs,
+		MaxRedirects:               o.MaxRedirects,
+		Username:                   o.Username,
+		Password:                   o.Password,
+		DialTimeout:                o.DialTimeout,
+		ReadTimeout:                o.ReadTimeout,
+		WriteTimeout:               o.WriteTimeout,
+		TLSConfig:                  o.TLSConfig,
+		ClusterStateReloadInterval: clusterReload,
+	})
 }
 
 // redactURL hides a password in a Redis URL for messages.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 )
 
 func TestRedisOpt(t *testing.T) {
@@ -16,7 +17,7 @@ func TestRedisOpt(t *testing.T) {
 		{"redis://127.0.0.1:6379/3", "asynq.RedisClientOpt 127.0.0.1:6379 db=3 tls=false"},
 		{"rediss://:pw@redis.example:6380/0", "asynq.RedisClientOpt redis.example:6380 db=0 tls=true"},
 		{"redis-sentinel://s1:26379,s2:26379?master=postbud", "asynq.RedisFailoverClientOpt postbud [s1:26379 s2:26379]"},
-		{"redis-cluster://c1:7000, c2:7001", "asynq.RedisClusterClientOpt [c1:7000 c2:7001]"},
+		{"redis-cluster://c1:7000, c2:7001", "main.clusterOpt [c1:7000 c2:7001]"},
 	}
 	for _, tc := range tests {
 		opt, err := redisOpt(tc.url)
@@ -30,8 +31,12 @@ func TestRedisOpt(t *testing.T) {
 			got = fmt.Sprintf("%T %s db=%d tls=%v", o, o.Addr, o.DB, o.TLSConfig != nil)
 		case asynq.RedisFailoverClientOpt:
 			got = fmt.Sprintf("%T %s %v", o, o.MasterName, o.SentinelAddrs)
-		case asynq.RedisClusterClientOpt:
+		case clusterOpt:
 			got = fmt.Sprintf("%T %v", o, o.Addrs)
+			c, ok := o.MakeRedisClient().(*redis.ClusterClient)
+			if !ok || c.Options().ClusterStateReloadInterval != clusterReload {
+				t.Errorf("%s: the cluster client does not reload its slot map every %s", tc.url, clusterReload)
+			}
 		}
 		if got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.url, got, tc.want)

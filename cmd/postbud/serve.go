@@ -38,6 +38,10 @@ func runRoles(ctx context.Context, name string, r roles, args []string, stdout, 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	load := config.Flags(fs, os.Getenv)
+	var ui bool
+	if r.api {
+		fs.BoolVar(&ui, "ui", false, "serve the Asynq web UI under /ui/; sign in with a tenant's token as the password")
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: postbud %s [flags]\n\n", name)
 		switch name {
@@ -51,7 +55,9 @@ func runRoles(ctx context.Context, name string, r roles, args []string, stdout, 
 		}
 		fmt.Fprintln(stderr, "\nSettings come from flags, then environment variables, then the --config YAML file.")
 		fmt.Fprintln(stderr, "Environment only: POSTBUD_KEY or POSTBUD_KEY_FILE (sealing key), POSTBUD_RETENTION,")
-		fmt.Fprintln(stderr, "POSTBUD_MAX_BODY. See README.md for the YAML file (tenants and their token hashes).")
+		fmt.Fprintln(stderr, "POSTBUD_MAX_BODY, POSTBUD_READ_TIMEOUT, POSTBUD_WRITE_TIMEOUT, POSTBUD_IDLE_TIMEOUT,")
+		fmt.Fprintln(stderr, "POSTBUD_BATCH_TIMEOUT, POSTBUD_MAX_INFLIGHT. See README.md for the YAML file (tenants")
+		fmt.Fprintln(stderr, "and their token hashes).")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
@@ -89,7 +95,7 @@ func runRoles(ctx context.Context, name string, r roles, args []string, stdout, 
 		go func() { errc <- srv.Run(ctx) }()
 	}
 	if r.api {
-		h, err := a.handler()
+		h, err := a.handler(ui)
 		if err != nil {
 			fmt.Fprintf(stderr, "postbud %s: %v\n", name, err)
 			return 1
@@ -100,10 +106,13 @@ func runRoles(ctx context.Context, name string, r roles, args []string, stdout, 
 			return 1
 		}
 		fmt.Fprintf(stdout, "postbud %s: API on http://%s\n", name, ln.Addr())
-		hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		if ui {
+			fmt.Fprintf(stdout, "postbud %s: operator UI on http://%s/ui/\n", name, ln.Addr())
+		}
+		hs := httpServer(cfg, h)
 		running++
 		go func() {
-			err := hs.Serve(ln)
+			err := hs.Serve(api.Listener(ln))
 			if errors.Is(err, http.ErrServerClosed) {
 				err = nil
 			}
@@ -126,22 +135,60 @@ func runRoles(ctx context.Context, name string, r roles, args []string, stdout, 
 	return code
 }
 
-// handler builds the HTTP API over the app.
-func (a *app) handler() (http.Handler, error) {
+// maxReadHeaderTimeout bounds reading a request's headers (at most api.MaxHeaderBytes), which
+// any client sends at once; read_timeout bounds it too when shorter.
+const maxReadHeaderTimeout = 10 * time.Second
+
+// httpServer is the http.Server for the API handler h, with every timeout set, so that no
+// connection is held longer than its request needs:
+//   - headers must arrive within 10s (or read_timeout, when shorter) and hold at most
+//     api.MaxHeaderBytes;
+//   - the whole request, body included, within read_timeout (30s: a 1 MiB max_body at 35 KB/s);
+//   - the answer must be written within write_timeout (60s) of the headers' end;
+//   - a kept-alive connection waits idle_timeout (120s) for its next request.
+//
+// POST /v1/batches streams for as long as the batch takes, so the API moves that request's
+// deadlines itself, once its tenant is authenticated: batch_timeout (1h) for the whole body and
+// answer, read_timeout for a pause in the body (see api.Config.BatchTimeout).
+func httpServer(cfg *config.Config, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(maxReadHeaderTimeout, cfg.ReadTimeout),
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    api.MaxHeaderBytes,
+	}
+}
+
+// handler builds the HTTP API over the app; with ui, the Asynq web UI under /ui/ too.
+func (a *app) handler(ui bool) (http.Handler, error) {
 	tenants := make([]api.Tenant, len(a.tenants))
 	for i, t := range a.tenants {
 		tenants[i] = api.Tenant{Name: t.Name, TokenSHA256: t.TokenSHA256}
 	}
-	return api.New(api.Config{
-		Letters:   a.client,
-		Templates: a.templates,
-		Queues:    worker.NewQueues(a.opts),
-		Tenants:   tenants,
-		MaxBody:   a.cfg.MaxBody,
-		Ready:     a.ready,
-		Gatherer:  a.registry,
-		Logger:    a.logger,
-	})
+	cfg := api.Config{
+		Letters:          a.client,
+		Templates:        a.templates,
+		Queues:           worker.NewQueues(a.opts),
+		Tenants:          tenants,
+		MaxBody:          a.cfg.MaxBody,
+		Ready:            a.ready,
+		Gatherer:         a.registry,
+		Logger:           a.logger,
+		MaxInflight:      a.cfg.MaxInflight,
+		BatchTimeout:     a.cfg.BatchTimeout,
+		BatchIdleTimeout: a.cfg.ReadTimeout,
+	}
+	if ui {
+		h, err := api.NewUI(a.opts.Redis)
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, func() { h.Close() })
+		cfg.UI = h
+	}
+	return api.New(cfg)
 }
 
 // ready reports whether the process can take letters: Redis answers and templates load.
