@@ -140,6 +140,8 @@ type Letter struct {
 	BatchID string            `json:"batch_id,omitempty"`
 	Created time.Time         `json:"created"`
 	Updated time.Time         `json:"updated"`
+	// Seq counts the record's updates; it orders the letter's status changes in its batch.
+	Seq int `json:"seq,omitempty"`
 }
 
 // MemoInfo describes a letter's stored MeMo message.

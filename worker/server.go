@@ -194,6 +194,10 @@ func (s *Server) start(ctx context.Context, id string, from []Status, running St
 		l.Attempts++
 		return nil
 	})
+	if err == nil && !todo {
+		// A task run again after a crash or an outage: make sure the batch counts caught up.
+		_ = s.records.syncBatch(ctx, l, l.Status)
+	}
 	return l, todo, err
 }
 

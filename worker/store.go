@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ func letterKey(id string) string        { return "postbud:letter:{" + id + "}" }
 func batchKey(id string) string         { return "postbud:batch:{" + id + "}" }
 func batchCountsKey(id string) string   { return "postbud:batch:{" + id + "}:counts" }
 func batchRejectedKey(id string) string { return "postbud:batch:{" + id + "}:rejected" }
+func batchStatusKey(id string) string   { return "postbud:batch:{" + id + "}:status" }
 func idempotencyKey(tenant, key string) string {
 	// The key may hold anything the integrator chose, personal data too: only its hash is kept.
 	sum := sha256.Sum256([]byte(key))
@@ -121,6 +123,7 @@ func (r *records) update(ctx context.Context, id string, fn func(*Letter) error)
 				return err
 			}
 			l.Updated = r.now().UTC()
+			l.Seq++
 			data, err = json.Marshal(&l)
 			if err != nil {
 				return err
@@ -148,9 +151,7 @@ func (r *records) update(ctx context.Context, id string, fn func(*Letter) error)
 	return nil, fmt.Errorf("update letter %s: too many concurrent writers", id)
 }
 
-// counted records a status transition in the metrics and the letter's batch counts. The batch
-// counts are written after the record (another Cluster slot); a process dying in between leaves
-// one count behind.
+// counted records a status transition in the metrics and the letter's batch counts.
 func (r *records) counted(ctx context.Context, l *Letter, from, to Status) {
 	if from == to {
 		return
@@ -158,24 +159,73 @@ func (r *records) counted(ctx context.Context, l *Letter, from, to Status) {
 	if r.metrics != nil && to != "" {
 		r.metrics.letters.WithLabelValues(string(to), l.Template).Inc()
 	}
+	r.syncBatch(ctx, l, to)
+}
+
+// batchScript sets a letter's status in its batch and moves the batch's counts with it, in one
+// step in the batch's Cluster slot: KEYS status hash, counts hash, batch record; ARGV letter id, "<seq>
+// <status>" (status "" removes the letter), ttl ms. A status older than the one stored (a
+// lower seq) changes nothing, and so does the same one again, so the script can be retried and
+// replayed: the counts always sum to the letters of the batch and follow each letter's latest
+// status.
+var batchScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+local seq, status = string.match(ARGV[2], '^(%d+) (.*)$')
+local old = nil
+if cur then
+  local cseq, cstatus = string.match(cur, '^(%d+) (.*)$')
+  if tonumber(cseq) >= tonumber(seq) then return 0 end
+  old = cstatus
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local ttl = ARGV[3]
+if old ~= status then
+  if old and old ~= '' then redis.call('HINCRBY', KEYS[2], old, -1) end
+  if status ~= '' then redis.call('HINCRBY', KEYS[2], status, 1) end
+  -- Once every line is read and every letter has ended, the per-letter statuses have done
+  -- their work: keep them an hour for late replays, the counts for the retention.
+  if redis.call('HGET', KEYS[3], 'finished') == '1' then
+    local all, ended = 0, 0
+    local c = redis.call('HGETALL', KEYS[2])
+    for i = 1, #c, 2 do
+      local n = tonumber(c[i+1])
+      all = all + n
+      if c[i] == 'delivered' or c[i] == 'failed' then ended = ended + n end
+    end
+    if all == ended then ttl = math.min(tonumber(ttl), 3600000) end
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+`)
+
+// syncBatch brings the batch counts up to the letter's status (to). The batch lives in another
+// Cluster slot than the letter, so this is a second step after the record's update; it is
+// retried for a few seconds (a master failing over), and a later run of the letter's task
+// replays it (start calls it for letters with nothing left to do), so a crash or an outage in
+// between leaves the counts behind for a while, never wrong for good.
+func (r *records) syncBatch(ctx context.Context, l *Letter, to Status) error {
 	if l.BatchID == "" {
-		return
-	}
-	_, _ = r.rdb.Pipelined(context.WithoutCancel(ctx), func(p redis.Pipeliner) error {
-		if from != "" {
-			p.HIncrBy(ctx, batchCountsKey(l.BatchID), string(from), -1)
-		}
-		if to != "" {
-			p.HIncrBy(ctx, batchCountsKey(l.BatchID), string(to), 1)
-		}
-		p.Expire(ctx, batchCountsKey(l.BatchID), r.retention)
 		return nil
-	})
+	}
+	ctx = context.WithoutCancel(ctx)
+	keys := []string{batchStatusKey(l.BatchID), batchCountsKey(l.BatchID), batchKey(l.BatchID)}
+	arg := strconv.Itoa(l.Seq) + " " + string(to)
+	var err error
+	for attempt := range 8 {
+		if err = batchScript.Run(ctx, r.rdb, keys, l.ID, arg, r.retention.Milliseconds()).Err(); err == nil {
+			return nil
+		}
+		time.Sleep(time.Duration(50<<attempt) * time.Millisecond)
+	}
+	return fmt.Errorf("batch %s counts for letter %s: %w", l.BatchID, l.ID, err)
 }
 
 // delete removes a record that was never handed out (its enqueue failed).
 func (r *records) delete(ctx context.Context, l *Letter) {
 	if n, _ := r.rdb.Del(context.WithoutCancel(ctx), letterKey(l.ID)).Result(); n == 1 {
+		l.Seq++
 		r.counted(ctx, l, l.Status, "")
 	}
 }

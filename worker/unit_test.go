@@ -232,3 +232,41 @@ func FuzzSubmitBatch(f *testing.F) {
 		}
 	})
 }
+
+// TestBatchCountsReplay: batch counts follow each letter's latest status whatever order the
+// updates arrive in and however often one is replayed, and always sum to the batch's letters.
+func TestBatchCountsReplay(t *testing.T) {
+	e := newEnv(t)
+	rdb, _ := e.opts.redisClient()
+	defer rdb.Close()
+	r := &records{rdb: rdb, retention: time.Hour, now: time.Now}
+	ctx := context.Background()
+	a := &Letter{ID: newID(), BatchID: newID()}
+	b := &Letter{ID: newID(), BatchID: a.BatchID}
+	steps := []struct {
+		l      *Letter
+		seq    int
+		status Status
+	}{
+		{a, 0, StatusQueued}, {b, 0, StatusQueued},
+		{a, 1, StatusRendering}, {a, 1, StatusRendering}, // replayed
+		{a, 3, StatusDelivering}, {a, 2, StatusRendered}, // late
+		{b, 1, StatusRendering}, {b, 2, StatusFailed},
+		{a, 4, StatusDelivered}, {a, 4, StatusDelivered}, {a, 3, StatusDelivering},
+	}
+	for _, st := range steps {
+		st.l.Seq = st.seq
+		if err := r.syncBatch(ctx, st.l, st.status); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]string{}
+	for k, v := range rdb.HGetAll(ctx, batchCountsKey(a.BatchID)).Val() {
+		if v != "0" {
+			got[k] = v
+		}
+	}
+	if diff := cmp.Diff(map[string]string{"delivered": "1", "failed": "1"}, got); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+}
