@@ -42,10 +42,10 @@ type recipientBody struct {
 
 // submission is a decoded, checked POST /v1/letters body. Fields left out are zero.
 type submission struct {
-	Template  string
-	Data      json.RawMessage
-	Recipient recipientBody
-	Formats   []string
+	Template    string
+	Data        json.RawMessage
+	Recipient   recipientBody
+	Formats     []string
 	Delivery    string
 	Priority    string
 	Attachments []attachmentBody
