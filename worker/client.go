@@ -2,6 +2,8 @@ package worker
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +32,7 @@ type Client struct {
 	rdb     redis.UniversalClient
 	asynq   *asynq.Client
 	records *records
+	idemKey []byte // derives letter ids from idempotency keys
 }
 
 // NewClient connects to o.Redis. Close the Client when done.
@@ -47,11 +50,14 @@ func NewClient(o Options) (*Client, error) {
 		rdb.Close()
 		return nil, err
 	}
+	ik := hmac.New(sha256.New, o.Key[:])
+	ik.Write([]byte("postbud idempotency ids v1"))
 	return &Client{
 		o:       o,
 		rdb:     rdb,
 		asynq:   asynq.NewClientFromRedisClient(rdb),
 		records: &records{rdb: rdb, retention: o.Retention, now: time.Now, metrics: m},
+		idemKey: ik.Sum(nil),
 	}, nil
 }
 
@@ -200,6 +206,9 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 	}
 	if s.IdempotencyKey != "" {
 		if l, err := c.byIdempotencyKey(ctx, s.Tenant, s.IdempotencyKey); err == nil {
+			// A retry of a request whose first attempt may have died half way: make sure the
+			// letter it names has its task.
+			c.ensureTask(ctx, l)
 			return l, false, nil
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, false, err
@@ -210,8 +219,12 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 		return nil, false, fmt.Errorf("submit letter: %w", err)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
+	id := newID()
+	if s.IdempotencyKey != "" {
+		id = c.idFor(s.Tenant, s.IdempotencyKey)
+	}
 	l = &Letter{
-		ID: newID(), Tenant: s.Tenant, Template: b.Name, TemplateVersion: b.Version,
+		ID: id, Tenant: s.Tenant, Template: b.Name, TemplateVersion: b.Version,
 		Status: StatusQueued, Priority: s.Priority, Delivery: s.Delivery, Formats: s.Formats,
 		BatchID: s.BatchID, Created: now, Updated: now, Attachments: len(s.Attachments),
 	}
@@ -240,56 +253,56 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 	if err != nil {
 		return nil, false, fmt.Errorf("submit letter: seal payload: %w", err)
 	}
-	// The record exists before the idempotency key points at it, so a concurrent Submit that
-	// loses the race always finds a record.
-	if _, err := c.records.create(ctx, l); err != nil {
+	// Crash safety, in this order: the letter is listed as pending; its record and sealed
+	// payload are written in one step (one Cluster slot); the render task is queued; the pending
+	// entry goes. Whichever step a crash interrupts, the repair sweep (Server, see repair.go)
+	// finds the pending entry and queues the task from the stored payload, or drops an entry with
+	// no record: a letter whose record exists always gets its task. With an idempotency key the
+	// letter's id is derived from the key, so writing the record is also claiming the key: a
+	// retry after any crash, or a concurrent request, finds this letter, never makes a second.
+	if err := c.rdb.ZAdd(ctx, pendingKey, redis.Z{Score: float64(time.Now().UnixMilli()), Member: l.ID}).Err(); err != nil {
+		return nil, false, fmt.Errorf("submit letter: list as pending: %w", err)
+	}
+	testHookSubmit("pending")
+	won, err := c.records.create(ctx, l, payload)
+	if err != nil {
 		return nil, false, fmt.Errorf("submit letter: %w", err)
 	}
-	if s.IdempotencyKey != "" {
-		key := idempotencyKey(s.Tenant, s.IdempotencyKey)
-		won, err := c.rdb.SetNX(ctx, key, l.ID, c.o.Retention).Result()
+	if !won {
+		first, err := c.Letter(ctx, s.Tenant, l.ID)
 		if err != nil {
-			c.records.delete(ctx, l)
-			return nil, false, fmt.Errorf("submit letter: store idempotency key: %w", err)
+			return nil, false, fmt.Errorf("submit letter: read the letter of the idempotency key: %w", err)
 		}
-		if !won {
-			c.records.delete(ctx, l)
-			first, err := c.byIdempotencyKey(ctx, s.Tenant, s.IdempotencyKey)
-			if err != nil {
-				return nil, false, fmt.Errorf("submit letter: read the letter of the idempotency key: %w", err)
-			}
-			return first, false, nil
-		}
+		c.ensureTask(ctx, first)
+		return first, false, nil
 	}
-	task := asynq.NewTask(TypeRender, payload)
-	_, err = c.asynq.EnqueueContext(ctx, task,
-		asynq.TaskID("render:"+l.ID), asynq.Queue(s.Priority.Queue()),
-		asynq.MaxRetry(c.o.MaxRetry), asynq.Timeout(c.o.TaskTimeout))
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+	testHookSubmit("record")
+	if err := enqueueRender(ctx, c.asynq, c.o, l, payload); err != nil {
 		c.records.delete(ctx, l)
-		if s.IdempotencyKey != "" {
-			c.rdb.Del(context.WithoutCancel(ctx), idempotencyKey(s.Tenant, s.IdempotencyKey))
-		}
-		return nil, false, fmt.Errorf("submit letter: enqueue render task: %w", err)
+		c.rdb.ZRem(context.WithoutCancel(ctx), pendingKey, l.ID)
+		return nil, false, fmt.Errorf("submit letter: %w", err)
 	}
+	testHookSubmit("task")
+	// Best effort: an entry left behind costs the sweep one look.
+	c.rdb.ZRem(context.WithoutCancel(ctx), pendingKey, l.ID)
 	c.o.Logger.LogAttrs(ctx, levelDebug, "letter queued", attrLetter(l)...)
 	return l, true, nil
 }
 
-// byIdempotencyKey returns the letter a tenant's key points at, or ErrNotFound.
+// byIdempotencyKey returns the letter of a tenant's idempotency key, or ErrNotFound.
 func (c *Client) byIdempotencyKey(ctx context.Context, tenant, key string) (*Letter, error) {
-	id, err := c.rdb.Get(ctx, idempotencyKey(tenant, key)).Result()
-	if errors.Is(err, redis.Nil) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read idempotency key: %w", err)
-	}
-	l, err := c.records.get(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("idempotency key points at letter %s, which is gone: %w", id, ErrNotFound)
-	}
-	return l, err
+	return c.Letter(ctx, tenant, c.idFor(tenant, key))
+}
+
+// idFor is the letter id of a tenant's idempotency key: an HMAC under a key derived from the
+// sealing key, so ids stay unguessable and keys (which may hold anything the integrator chose)
+// are never stored.
+func (c *Client) idFor(tenant, key string) string {
+	m := hmac.New(sha256.New, c.idemKey)
+	m.Write([]byte(tenant))
+	m.Write([]byte{0})
+	m.Write([]byte(key))
+	return idEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
 // Letter returns the record of letter id of tenant; ErrNotFound when there is none (another

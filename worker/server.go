@@ -114,7 +114,12 @@ func (s *Server) Run(ctx context.Context) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	s.o.Logger.Info("worker started", slog.Int("concurrency", s.concurrency))
+	rctx, stopRepair := context.WithCancel(ctx)
+	repaired := make(chan struct{})
+	go func() { defer close(repaired); s.repairLoop(rctx) }()
 	<-ctx.Done()
+	stopRepair()
+	<-repaired
 	s.o.Logger.Info("worker stopping: finishing running letters", slog.Duration("timeout", s.shutdownTimeout))
 	srv.Stop()
 	srv.Shutdown()
@@ -238,6 +243,10 @@ func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 		l.Status, l.Documents, l.Memo, l.LastError = StatusRendered, docs, mi, ""
 		return nil
 	})
+	if err == nil && l.Status == StatusRendered {
+		// The render task is done: the payload kept to re-make it is not needed any more.
+		s.rdb.Del(context.WithoutCancel(ctx), payloadKey(id))
+	}
 	if err != nil {
 		return s.failed(ctx, id, StatusQueued, err, red)
 	}

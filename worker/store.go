@@ -3,9 +3,7 @@ package worker
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base32"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,15 +16,11 @@ import (
 
 // Redis keys. Hash tags keep a batch's keys in one Cluster slot.
 func letterKey(id string) string        { return "postbud:letter:{" + id + "}" }
+func payloadKey(id string) string       { return "postbud:letter:{" + id + "}:payload" }
 func batchKey(id string) string         { return "postbud:batch:{" + id + "}" }
 func batchCountsKey(id string) string   { return "postbud:batch:{" + id + "}:counts" }
 func batchRejectedKey(id string) string { return "postbud:batch:{" + id + "}:rejected" }
 func batchStatusKey(id string) string   { return "postbud:batch:{" + id + "}:status" }
-func idempotencyKey(tenant, key string) string {
-	// The key may hold anything the integrator chose, personal data too: only its hash is kept.
-	sum := sha256.Sum256([]byte(key))
-	return "postbud:idem:" + tenant + ":" + hex.EncodeToString(sum[:])
-}
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
@@ -78,16 +72,27 @@ func (r *records) get(ctx context.Context, id string) (*Letter, error) {
 	return &l, nil
 }
 
-// create stores a new record; false when the id exists.
-func (r *records) create(ctx context.Context, l *Letter) (bool, error) {
+// createScript writes a new record and its sealed render payload in one step: KEYS record,
+// payload; ARGV record JSON, payload, ttl ms. 0 when the record exists.
+var createScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1
+`)
+
+// create stores a new record with the sealed payload its render task is made from (kept until
+// the letter is rendered, so a lost task can be made again); false when the id exists.
+func (r *records) create(ctx context.Context, l *Letter, payload []byte) (bool, error) {
 	data, err := json.Marshal(l)
 	if err != nil {
 		return false, fmt.Errorf("store letter %s: %w", l.ID, err)
 	}
-	ok, err := r.rdb.SetNX(ctx, letterKey(l.ID), data, r.retention).Result()
+	n, err := createScript.Run(ctx, r.rdb, []string{letterKey(l.ID), payloadKey(l.ID)}, data, payload, r.retention.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("store letter %s: %w", l.ID, err)
 	}
+	ok := n == 1
 	if ok {
 		r.counted(ctx, l, "", l.Status)
 	}
@@ -224,7 +229,7 @@ func (r *records) syncBatch(ctx context.Context, l *Letter, to Status) error {
 
 // delete removes a record that was never handed out (its enqueue failed).
 func (r *records) delete(ctx context.Context, l *Letter) {
-	if n, _ := r.rdb.Del(context.WithoutCancel(ctx), letterKey(l.ID)).Result(); n == 1 {
+	if n, _ := r.rdb.Del(context.WithoutCancel(ctx), letterKey(l.ID), payloadKey(l.ID)).Result(); n >= 1 {
 		l.Seq++
 		r.counted(ctx, l, l.Status, "")
 	}
