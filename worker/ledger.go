@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -59,10 +60,23 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `)
 
+// stealScript: KEYS lease; ARGV the holder's token, our token, lease ms. Takes the lease over
+// from a holder known to be dead, if it still holds it.
+var stealScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+`)
+
 // ledger is the delivery ledger.
 type ledger struct {
 	rdb       redis.UniversalClient
 	retention time.Duration
+	// instance names this worker process in lease tokens, so that the lease of a worker whose
+	// heartbeat has stopped can be taken over at once instead of waiting for it to expire.
+	instance string
 }
 
 // errBusy says another worker holds the letter's lease; retry after the wait.
@@ -77,7 +91,7 @@ func (e *errBusy) Error() string {
 func (g *ledger) claim(ctx context.Context, id string, d time.Duration) (*delivery.Receipt, string, error) {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
+	token := g.instance + "/" + hex.EncodeToString(b[:])
 	res, err := claimScript.Run(ctx, g.rdb, []string{ledgerKey(id), ledgerLeaseKey(id)}, token, d.Milliseconds()).StringSlice()
 	if err != nil {
 		return nil, "", fmt.Errorf("delivery ledger: claim letter %s: %w", id, err)
@@ -91,6 +105,15 @@ func (g *ledger) claim(ctx context.Context, id string, d time.Duration) (*delive
 		return &r, "", nil
 	case "ok":
 		return nil, token, nil
+	}
+	// A lease held by a worker whose heartbeat has stopped is taken over: that worker died
+	// sending (or before), and the retry resends the same bytes under the same messageUUID.
+	if holder, err := g.rdb.Get(ctx, ledgerLeaseKey(id)).Result(); err == nil {
+		if inst, _, ok := strings.Cut(holder, "/"); ok && inst != "" && !alive(ctx, g.rdb, inst) {
+			if n, err := stealScript.Run(ctx, g.rdb, []string{ledgerLeaseKey(id)}, holder, token, d.Milliseconds()).Int(); err == nil && n == 1 {
+				return nil, token, nil
+			}
+		}
 	}
 	var ms int64
 	fmt.Sscan(res[1], &ms)

@@ -142,6 +142,8 @@ type Letter struct {
 	Updated time.Time         `json:"updated"`
 	// Seq counts the record's updates; it orders the letter's status changes in its batch.
 	Seq int `json:"seq,omitempty"`
+	// Worker names the worker process that last started a run of the letter.
+	Worker string `json:"worker,omitempty"`
 }
 
 // MemoInfo describes a letter's stored MeMo message.

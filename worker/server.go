@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -27,6 +28,7 @@ type Server struct {
 	records         *records
 	ledger          *ledger
 	gate            *gate
+	tracker         *tracker
 	router          *router
 	metrics         *metrics
 	concurrency     int
@@ -64,10 +66,12 @@ func NewServer(o Options, concurrency int, shutdownTimeout time.Duration) (*Serv
 		rdb.Close()
 		return nil, fmt.Errorf("new worker server: the ngdp channel needs a \"print\" channel for recipients without a digital mailbox")
 	}
+	instance := newInstance()
 	return &Server{
 		o: o, rdb: rdb, asynq: asynq.NewClientFromRedisClient(rdb), metrics: m,
 		records:     &records{rdb: rdb, retention: o.Retention, now: time.Now, metrics: m},
-		ledger:      &ledger{rdb: rdb, retention: o.Retention},
+		ledger:      &ledger{rdb: rdb, retention: o.Retention, instance: instance},
+		tracker:     &tracker{rdb: rdb, instance: instance, running: map[string]int{}},
 		gate:        newGate(rdb, o),
 		router:      newRouter(rdb, o),
 		concurrency: concurrency, shutdownTimeout: shutdownTimeout,
@@ -106,23 +110,28 @@ func (s *Server) Run(ctx context.Context) error {
 		ErrorHandler: asynq.ErrorHandlerFunc(func(context.Context, *asynq.Task, error) {}),
 	})
 	mux := asynq.NewServeMux()
-	mux.HandleFunc(TypeRender, s.render)
-	mux.HandleFunc(TypeDeliver, s.deliver)
+	mux.HandleFunc(TypeRender, s.tracker.track(s.render))
+	mux.HandleFunc(TypeDeliver, s.tracker.track(s.deliver))
 	mux.HandleFunc(TypeCallback, s.callback)
 	mux.HandleFunc(TypeDeliverBulk, s.deliverBulk)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	s.o.Logger.Info("worker started", slog.Int("concurrency", s.concurrency))
-	rctx, stopRepair := context.WithCancel(ctx)
-	repaired := make(chan struct{})
-	go func() { defer close(repaired); s.repairLoop(rctx) }()
+	rctx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
+	var loops sync.WaitGroup
+	loops.Add(2)
+	go func() { defer loops.Done(); s.repairLoop(rctx) }()
+	go func() { defer loops.Done(); s.heartbeatLoop(rctx) }()
 	<-ctx.Done()
-	stopRepair()
-	<-repaired
 	s.o.Logger.Info("worker stopping: finishing running letters", slog.Duration("timeout", s.shutdownTimeout))
 	srv.Stop()
 	srv.Shutdown()
+	// Beat until the running letters are finished or handed back, then go.
+	stopLoops()
+	loops.Wait()
+	s.rdb.Del(context.Background(), heartbeatKey(s.tracker.instance))
+	s.rdb.ZRem(context.Background(), workersKey, s.tracker.instance)
 	s.o.Logger.Info("worker stopped")
 	return nil
 }
@@ -197,6 +206,7 @@ func (s *Server) start(ctx context.Context, id string, from []Status, running St
 		}
 		l.Status = running
 		l.Attempts++
+		l.Worker = s.tracker.instance
 		return nil
 	})
 	if err == nil && !todo {
@@ -243,10 +253,7 @@ func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 		l.Status, l.Documents, l.Memo, l.LastError = StatusRendered, docs, mi, ""
 		return nil
 	})
-	if err == nil && l.Status == StatusRendered {
-		// The render task is done: the payload kept to re-make it is not needed any more.
-		s.rdb.Del(context.WithoutCancel(ctx), payloadKey(id))
-	}
+
 	if err != nil {
 		return s.failed(ctx, id, StatusQueued, err, red)
 	}
@@ -354,6 +361,10 @@ func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
 	payload, err := seal(s.o.Key, l.ID, dp)
 	if err != nil {
 		return fmt.Errorf("seal deliver payload: %w", err)
+	}
+	// The payload kept with the record is now the deliver task's, for recovery.
+	if err := s.rdb.Set(ctx, payloadKey(l.ID), payload, s.o.Retention).Err(); err != nil {
+		return fmt.Errorf("store deliver payload: %w", err)
 	}
 	opts := []asynq.Option{asynq.TaskID("deliver:" + l.ID), asynq.Queue(QueueDeliver),
 		asynq.MaxRetry(s.o.MaxRetry), asynq.Timeout(s.o.TaskTimeout)}

@@ -193,7 +193,20 @@ func TestWorkerKilled(t *testing.T) {
 		t.Fatalf("all letters were delivered before the kill; the test proves nothing (statuses %v)", before)
 	}
 	t.Logf("killed the worker at %v", before)
+	// The letters the killed worker had in hand must resume within the recovery bound the
+	// README gives (heartbeat expiry + sweep, under 10 s; Asynq's own recovery takes 61-115 s).
+	var inFlight []string
+	for _, id := range ids {
+		if l, err := p.client.Letter(context.Background(), "default", id); err == nil && (l.Status == worker.StatusRendering || l.Status == worker.StatusDelivering) {
+			inFlight = append(inFlight, id)
+		}
+	}
+	restarted := time.Now()
 	p.startWorker()
+	p.waitFor("the killed worker's letters in flight to be delivered", 25*time.Second, func() bool {
+		return p.statuses(inFlight)[worker.StatusDelivered] == len(inFlight)
+	})
+	t.Logf("%d letters in flight at the kill were delivered %.1f s after the restart", len(inFlight), time.Since(restarted).Seconds())
 	p.waitFor("every letter delivered after the restart", 4*time.Minute, func() bool {
 		return p.statuses(ids)[worker.StatusDelivered] == len(ids)
 	})
