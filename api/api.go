@@ -208,6 +208,7 @@ func (s *server) routes() []route {
 		{"GET", "/v1/letters/{id}/documents/{format}", s.authed(s.getDocument)},
 		{"POST", "/v1/batches", s.authed(s.limited(s.streamed(s.postBatch)))},
 		{"GET", "/v1/batches/{id}", s.authed(s.getBatch)},
+		{"GET", "/v1/batches/{id}/letters", s.authed(s.getBatchLetters)},
 		{"GET", "/v1/templates", s.authed(s.listTemplates)},
 		{"GET", "/v1/templates/{name}", s.authed(s.getTemplate)},
 		{"POST", "/v1/templates/{name}/preview", s.authed(s.preview)},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strconv"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ type batchBody struct {
 	Total         int                     `json:"total"`
 	Rejected      []worker.BatchLineError `json:"rejected"`
 	RejectedTotal int                     `json:"rejected_total"`
+	Duplicates    int                     `json:"duplicates"`
 	Counts        map[worker.Status]int   `json:"counts"`
 	Done          bool                    `json:"done"`
 	Created       time.Time               `json:"created"`
@@ -27,7 +29,7 @@ func batchPath(id string) string { return "/v1/batches/" + id }
 
 func newBatchBody(b *worker.Batch) batchBody {
 	out := batchBody{
-		ID: b.ID, Total: b.Total, Rejected: b.Rejected, RejectedTotal: b.RejectedTotal,
+		ID: b.ID, Total: b.Total, Rejected: b.Rejected, RejectedTotal: b.RejectedTotal, Duplicates: b.Duplicates,
 		Counts: map[worker.Status]int{}, Done: b.Done, Created: b.Created,
 		Links: map[string]string{"self": batchPath(b.ID)},
 	}
@@ -148,5 +150,54 @@ func (s *server) getBatch(w http.ResponseWriter, r *http.Request, tenant string)
 		return fmt.Errorf("read batch %s: %w", id, err)
 	}
 	writeJSON(w, http.StatusOK, newBatchBody(b))
+	return nil
+}
+
+// maxBatchLetters is the most lines one GET /v1/batches/{id}/letters returns.
+const maxBatchLetters = 1000
+
+// batchLettersBody is a page of a batch's accepted lines.
+type batchLettersBody struct {
+	Letters []worker.BatchLetter `json:"letters"`
+	Total   int                  `json:"total"`
+	Next    string               `json:"next,omitempty"`
+}
+
+// getBatchLetters lists the letter of each accepted line of a batch, a page at a time:
+// ?from=N (0-based position among the accepted lines) and ?limit=M (at most 1000).
+func (s *server) getBatchLetters(w http.ResponseWriter, r *http.Request, tenant string) error {
+	id := r.PathValue("id")
+	if !validID(id) {
+		return fail(http.StatusNotFound, "no such batch")
+	}
+	from, limit := 0, maxBatchLetters
+	for _, q := range []struct {
+		name     string
+		dst      *int
+		min, max int
+	}{{"from", &from, 0, 1 << 40}, {"limit", &limit, 1, maxBatchLetters}} {
+		v := r.URL.Query().Get(q.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < q.min || n > q.max {
+			return fail(http.StatusBadRequest, fmt.Sprintf("query parameter %s: want a whole number from %d to %d", q.name, q.min, q.max),
+				Problem{Path: "?" + q.name, Message: fmt.Sprintf("want a whole number from %d to %d", q.min, q.max)})
+		}
+		*q.dst = n
+	}
+	lines, total, err := s.cfg.Letters.BatchLetters(r.Context(), tenant, id, from, limit)
+	if errors.Is(err, worker.ErrNotFound) {
+		return fail(http.StatusNotFound, "no such batch; batches are kept for the retention period after they are submitted")
+	}
+	if err != nil {
+		return fmt.Errorf("read batch %s letters: %w", id, err)
+	}
+	body := batchLettersBody{Letters: lines, Total: total}
+	if next := from + len(lines); next < total {
+		body.Next = fmt.Sprintf("%s/letters?from=%d&limit=%d", batchPath(id), next, limit)
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }

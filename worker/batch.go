@@ -189,13 +189,20 @@ func (c *Client) batchLine(ctx context.Context, tenant, batch string, n int, lin
 	if len(s.Data) == 0 {
 		return c.reject(ctx, batch, n, "data: missing; give the case data as a JSON object")
 	}
-	_, _, err := c.Submit(ctx, s)
+	l, created, err := c.Submit(ctx, s)
 	if err == nil {
-		return nil
+		return c.accepted(ctx, batch, n, l.ID, !created)
 	}
 	var de *templates.DataError
 	var ie *InputError
+	var se *SubmissionError
 	switch {
+	case errors.As(err, &se):
+		msgs := make([]string, len(se.Problems))
+		for i, p := range se.Problems {
+			msgs[i] = strings.TrimPrefix(p.Path, "/") + ": " + p.Message
+		}
+		return c.reject(ctx, batch, n, newRedactor(s.Data, s.Recipient).text(strings.Join(msgs, "; ")))
 	case errors.As(err, &de):
 		msgs := make([]string, len(de.Problems))
 		for i, p := range de.Problems {
@@ -214,6 +221,66 @@ func (c *Client) batchLine(ctx context.Context, tenant, batch string, n int, lin
 		return c.reject(ctx, batch, n, fmt.Sprintf("template: %q is not a template of this tenant", s.Template))
 	}
 	return fmt.Errorf("batch %s line %d: %w", batch, n, err)
+}
+
+// BatchLetter is an accepted line of a batch and the letter it stands for. Duplicate is true
+// when the line's idempotency key had been used before: the letter is that earlier one, and
+// the line adds no letter to the batch.
+type BatchLetter struct {
+	Line      int    `json:"line"`
+	Letter    string `json:"letter"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+}
+
+// accepted records line n's letter in the batch's list of lines.
+func (c *Client) accepted(ctx context.Context, batch string, n int, id string, duplicate bool) error {
+	entry, _ := json.Marshal(BatchLetter{Line: n, Letter: id, Duplicate: duplicate})
+	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.RPush(ctx, batchLettersKey(batch), entry)
+		p.Expire(ctx, batchLettersKey(batch), c.o.Retention)
+		if duplicate {
+			p.HIncrBy(ctx, batchKey(batch), "duplicates", 1)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("batch %s: record line %d: %w", batch, n, err)
+	}
+	return nil
+}
+
+// BatchLetters returns up to limit accepted lines of a batch from position from (0-based, in
+// the order their letters were accepted: lines are submitted several at a time, so not quite
+// line order; each entry names its line), with the total number of accepted lines;
+// ErrNotFound when the tenant has no such batch.
+func (c *Client) BatchLetters(ctx context.Context, tenant, id string, from, limit int) ([]BatchLetter, int, error) {
+	if !validID(id) || from < 0 || limit <= 0 {
+		return nil, 0, ErrNotFound
+	}
+	owner, err := c.rdb.HGet(ctx, batchKey(id), "tenant").Result()
+	if errors.Is(err, redis.Nil) || (err == nil && owner != tenant) {
+		return nil, 0, ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("read batch %s: %w", id, err)
+	}
+	var entries *redis.StringSliceCmd
+	var total *redis.IntCmd
+	if _, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		entries = p.LRange(ctx, batchLettersKey(id), int64(from), int64(from+limit-1))
+		total = p.LLen(ctx, batchLettersKey(id))
+		return nil
+	}); err != nil {
+		return nil, 0, fmt.Errorf("read batch %s letters: %w", id, err)
+	}
+	out := make([]BatchLetter, 0, len(entries.Val()))
+	for _, e := range entries.Val() {
+		var bl BatchLetter
+		if json.Unmarshal([]byte(e), &bl) == nil {
+			out = append(out, bl)
+		}
+	}
+	return out, int(total.Val()), nil
 }
 
 // jsonProblem says what is wrong with a line's JSON without quoting the line.
@@ -277,6 +344,7 @@ func (c *Client) Batch(ctx context.Context, tenant, id string) (*Batch, error) {
 	b.Created, _ = time.Parse(time.RFC3339Nano, f["created"])
 	b.Total, _ = strconv.Atoi(f["total"])
 	b.RejectedTotal, _ = strconv.Atoi(f["rejected"])
+	b.Duplicates, _ = strconv.Atoi(f["duplicates"])
 	queued := 0
 	for k, v := range counts.Val() {
 		n, _ := strconv.Atoi(v)

@@ -366,7 +366,7 @@ func (s *Server) later(ctx context.Context, id string, err error) error {
 			return errUnchanged
 		}
 		l.Status = StatusRendered
-		l.LastError = "waiting: " + plain(err.Error())
+		l.LastError = "waiting: " + plain(s.scrub(err.Error()))
 		return nil
 	})
 	return err

@@ -196,6 +196,9 @@ type Batch struct {
 	Rejected []BatchLineError `json:"rejected,omitempty"`
 	// RejectedTotal counts every rejected line.
 	RejectedTotal int `json:"rejected_total"`
+	// Duplicates counts the lines whose idempotency key named a letter submitted before; they
+	// add no letter (Client.BatchLetters lists them with that letter).
+	Duplicates int `json:"duplicates"`
 	// Counts are the letters of the batch by status.
 	Counts map[Status]int `json:"counts"`
 	// Done is true when every line has been read and every queued letter is delivered or failed.

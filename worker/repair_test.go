@@ -2,7 +2,10 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,5 +81,64 @@ func TestSubmitCrashRepaired(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestBatchLettersAndDuplicates: a batch lists the letter of every accepted line; a line whose
+// idempotency key was used before is reported as a duplicate with the earlier letter, adds no
+// letter, and the batch still finishes.
+func TestBatchLettersAndDuplicates(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	e.run(t, e.opts, 2)
+	ctx := context.Background()
+	data := sample(t, "boligstoette-afgoerelse")
+	first, _, err := c.Submit(ctx, Submission{Tenant: "aarhus", Template: "boligstoette-afgoerelse", Data: data, Recipient: testRecipient, IdempotencyKey: "k-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nd strings.Builder
+	for i, key := range []string{"k-1", "k-2", "k-3", "k-2", ""} {
+		line := ndjsonLine("boligstoette-afgoerelse", data, testRecipient)
+		if key != "" {
+			line = strings.TrimSuffix(line, "}") + fmt.Sprintf(`,"idempotency_key":%q}`, key)
+		}
+		if i == 2 {
+			nd.WriteString("{not json}\n")
+		}
+		nd.WriteString(line + "\n")
+	}
+	b, err := c.SubmitBatch(ctx, "aarhus", strings.NewReader(nd.String()), Submission{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = waitBatch(t, c, "aarhus", b.ID, time.Minute)
+	lines, total, err := c.BatchLetters(ctx, "aarhus", b.ID, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 5 || len(lines) != 5 || b.Duplicates != 2 || b.RejectedTotal != 1 {
+		t.Fatalf("lines %+v (total %d), duplicates %d, rejected %d; want 5 lines, 2 duplicates, 1 rejected", lines, total, b.Duplicates, b.RejectedTotal)
+	}
+	// Lines are submitted several at a time: the list is in the order letters were accepted.
+	sort.Slice(lines, func(i, j int) bool { return lines[i].Line < lines[j].Line })
+	wantLine := []int{1, 2, 4, 5, 6}
+	for i, l := range lines {
+		if l.Line != wantLine[i] {
+			t.Errorf("entry %d is line %d, want %d", i, l.Line, wantLine[i])
+		}
+	}
+	if !lines[0].Duplicate || lines[0].Letter != first.ID {
+		t.Errorf("line 1 reused the key of letter %s: got %+v", first.ID, lines[0])
+	}
+	// Lines 2 and 5 share a key: whichever was submitted first made the letter.
+	if lines[3].Letter != lines[1].Letter || lines[1].Duplicate == lines[3].Duplicate {
+		t.Errorf("lines 2 and 5 share a key: got %+v and %+v, want one letter and one duplicate", lines[1], lines[3])
+	}
+	if got := b.Counts[StatusDelivered]; got != 3 {
+		t.Errorf("%d letters of the batch delivered, want 3 (lines 2, 4 and 6)", got)
+	}
+	if _, _, err := c.BatchLetters(ctx, "odense", b.ID, 0, 10); !errors.Is(err, ErrNotFound) {
+		t.Errorf("another tenant reads the batch: %v", err)
 	}
 }

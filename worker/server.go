@@ -29,6 +29,7 @@ type Server struct {
 	ledger          *ledger
 	gate            *gate
 	tracker         *tracker
+	scrub           func(string) string // server folders out of error texts
 	router          *router
 	metrics         *metrics
 	concurrency     int
@@ -74,6 +75,7 @@ func NewServer(o Options, concurrency int, shutdownTimeout time.Duration) (*Serv
 		tracker:     &tracker{rdb: rdb, instance: instance, running: map[string]int{}},
 		gate:        newGate(rdb, o),
 		router:      newRouter(rdb, o),
+		scrub:       o.pathScrubber(),
 		concurrency: concurrency, shutdownTimeout: shutdownTimeout,
 	}, nil
 }
@@ -152,7 +154,7 @@ func isPermanent(err error) bool {
 // retryStatus, or failing it when this was the last try. The text stored and returned has the
 // letter's personal data removed.
 func (s *Server) failed(ctx context.Context, id string, retryStatus Status, err error, red *redactor) error {
-	msg := plain(red.text(err.Error()))
+	msg := plain(s.scrub(red.text(err.Error())))
 	ctx = context.WithoutCancel(ctx)
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, _ := asynq.GetMaxRetry(ctx)

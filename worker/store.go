@@ -7,11 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/postbud/postbud/delivery"
 )
 
 // Redis keys. Hash tags keep a batch's keys in one Cluster slot.
@@ -21,6 +25,7 @@ func batchKey(id string) string         { return "postbud:batch:{" + id + "}" }
 func batchCountsKey(id string) string   { return "postbud:batch:{" + id + "}:counts" }
 func batchRejectedKey(id string) string { return "postbud:batch:{" + id + "}:rejected" }
 func batchStatusKey(id string) string   { return "postbud:batch:{" + id + "}:status" }
+func batchLettersKey(id string) string  { return "postbud:batch:{" + id + "}:letters" }
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
@@ -242,4 +247,49 @@ func plain(s string) string {
 		s = s[:2000] + "…"
 	}
 	return s
+}
+
+// pathScrubber returns a function that replaces the server's folders in an error text with
+// their role (<outbox>, <print>, <documents>, <templates>): tenants see why a letter waits or
+// failed, never how the server is laid out.
+func (o Options) pathScrubber() func(string) string {
+	type place struct{ prefix, role string }
+	var places []place
+	add := func(p, role string) {
+		p = strings.TrimRight(p, "/")
+		if p == "" {
+			return
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			places = append(places, place{abs, role})
+		}
+		places = append(places, place{p, role})
+	}
+	for _, ch := range o.Channels {
+		switch c := ch.(type) {
+		case *delivery.Outbox:
+			add(c.Dir, "<outbox>")
+		case *delivery.Print:
+			add(c.Dir, "<print>")
+		}
+	}
+	if t, ok := o.Templates.(*DirTemplates); ok {
+		add(t.Root, "<templates>")
+	}
+	if o.Documents != nil {
+		if u := o.Documents.URL(); strings.HasPrefix(u, "file://") {
+			places = append(places, place{u, "<documents>"})
+			add(strings.TrimPrefix(u, "file://"), "<documents>")
+		}
+	}
+	// Longest first, so a folder inside another is named by its own role.
+	sort.Slice(places, func(i, j int) bool { return len(places[i].prefix) > len(places[j].prefix) })
+	return func(s string) string {
+		for _, p := range places {
+			if strings.Contains(s, p.prefix) {
+				s = strings.ReplaceAll(s, p.prefix, p.role)
+			}
+		}
+		return s
+	}
 }

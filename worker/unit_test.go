@@ -270,3 +270,22 @@ func TestBatchCountsReplay(t *testing.T) {
 		t.Errorf("counts (-want +got):\n%s", diff)
 	}
 }
+
+func TestScrubPaths(t *testing.T) {
+	o := Options{Channels: map[string]delivery.Channel{
+		"outbox": &delivery.Outbox{Dir: "/srv/postbud/outbox"},
+		"print":  &delivery.Print{Dir: "/srv/postbud/print/"},
+	}, Templates: &DirTemplates{Root: "/etc/postbud/templates"}}
+	scrub := o.pathScrubber()
+	for in, want := range map[string]string{
+		"outbox: deliver l1: mkdir /srv/postbud/outbox/t/l1: read-only file system": "outbox: deliver l1: mkdir <outbox>/t/l1: read-only file system",
+		`print: open "/srv/postbud/print/2026-12-01/manifest.csv": disk full`:       `print: open "<print>/2026-12-01/manifest.csv": disk full`,
+		"load template: open /etc/postbud/templates/templates/x/letter.md: denied":  "load template: open <templates>/templates/x/letter.md: denied",
+		"/recipient/name: expected string":                                          "/recipient/name: expected string",
+		"ngdp: POST https://api.digitalpost.dk/apis/v1/memos/: 503":                 "ngdp: POST https://api.digitalpost.dk/apis/v1/memos/: 503",
+	} {
+		if got := scrub(in); got != want {
+			t.Errorf("scrub(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

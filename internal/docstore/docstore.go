@@ -197,3 +197,6 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// URL is the bucket's URL as messages show it: without query or credentials.
+func (s *Store) URL() string { return s.url }
