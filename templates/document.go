@@ -85,22 +85,37 @@ func execLine(t *tmpl, data any) (string, error) {
 }
 
 // execLines executes a list of front matter templates, dropping lines that come out empty (an
-// optional address line inside {{ if has ... }}).
-func execLines(ts []*tmpl, data any) ([]string, error) {
+// optional address line inside {{ if has ... }}). When kept is not nil, it receives the index in
+// ts of each line kept.
+func execLines(ts []*tmpl, data any, kept *[]int) ([]string, error) {
 	var out []string
-	for _, t := range ts {
+	for i, t := range ts {
 		s, err := execLine(t, data)
 		if err != nil {
 			return nil, err
 		}
 		if s != "" {
 			out = append(out, s)
+			if kept != nil {
+				*kept = append(*kept, i)
+			}
 		}
 	}
 	return out, nil
 }
 
-func (b *Bundle) document(v any) (*render.Document, error) {
+// keptLines maps the lines of a merged letter's line lists to the front matter templates they
+// come from: the index of the template of each line (empty lines are dropped).
+type keptLines struct {
+	address, contact, recipient []int
+}
+
+// document merges the decoded case data v into the letter.
+func (b *Bundle) document(v any) (*render.Document, error) { return b.merge(v, nil) }
+
+// merge is document; kept, when not nil, receives where the lines of the letter's line lists
+// come from.
+func (b *Bundle) merge(v any, kept *keptLines) (*render.Document, error) {
 	fm, lay := b.fm, b.lay
 	d := &render.Document{
 		Page:     lay.page,
@@ -119,13 +134,17 @@ func (b *Bundle) document(v any) (*render.Document, error) {
 		s, err = execLine(t, v)
 		return s
 	}
-	lines := func(ts []*tmpl) []string {
+	lines := func(ts []*tmpl, k *[]int) []string {
 		if err != nil {
 			return nil
 		}
 		var s []string
-		s, err = execLines(ts, v)
+		s, err = execLines(ts, v, k)
 		return s
+	}
+	var keptAddress, keptContact, keptRecipient *[]int
+	if kept != nil {
+		keptAddress, keptContact, keptRecipient = &kept.address, &kept.contact, &kept.recipient
 	}
 
 	lh := lay.sender
@@ -141,13 +160,13 @@ func (b *Bundle) document(v any) (*render.Document, error) {
 		lh.Department = line(fm.sender.department)
 	}
 	if fm.sender.hasAddress {
-		lh.Address = lines(fm.sender.address)
+		lh.Address = lines(fm.sender.address, keptAddress)
 	}
 	if fm.sender.hasContact {
-		lh.Contact = lines(fm.sender.contact)
+		lh.Contact = lines(fm.sender.contact, keptContact)
 	}
 	d.Letterhead = lh
-	d.Recipient = lines(fm.recipient)
+	d.Recipient = lines(fm.recipient, keptRecipient)
 	for _, det := range fm.details {
 		label := b.loc.Label(det.key)
 		if det.label != nil {

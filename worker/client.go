@@ -238,7 +238,10 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 		if err := c.o.checkMemo(b, c.o.memoMessage(b, fm, l, s.Recipient, s.Attachments), s.Attachments); err != nil {
 			return nil, false, fmt.Errorf("submit letter: %w", err)
 		}
-	} else if err := b.Validate(s.Data); err != nil {
+	}
+	// A letter accepted must render: merge the data and run the PDF layout's checks (this also
+	// validates the data against the schema).
+	if err := c.o.preflight(b, s.Data, s.Recipient); err != nil {
 		return nil, false, fmt.Errorf("submit letter: %w", err)
 	}
 	for i, a := range s.Attachments {

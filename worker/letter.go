@@ -231,16 +231,17 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-// SubmissionError lists what a channel would reject in a submission (NgDP's rules for MeMo
+// SubmissionError lists why a letter could not be rendered or delivered as submitted (a field
+// that does not fit its place in the letter, a character no font has, NgDP's rules for MeMo
 // messages): the letter is refused before anything is queued, so that a letter accepted is a
-// letter that can be delivered. Messages name the rule broken, never the value.
+// letter that will be delivered. Messages name the rule broken, never the value.
 type SubmissionError struct {
 	Problems []Problem
 }
 
 func (e *SubmissionError) Error() string {
 	var b strings.Builder
-	b.WriteString("the letter breaks Digital Post's rules: ")
+	b.WriteString("the letter cannot be accepted as submitted: ")
 	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteString("; ")

@@ -56,6 +56,9 @@ type tracker struct {
 	instance string
 	mu       sync.Mutex
 	running  map[string]int
+	// suspect holds the listed letters the last own sweep found not running; only one found
+	// so twice in a row is taken for left behind (a run that just ended is unlisted by then).
+	suspect map[string]bool
 }
 
 // track wraps a handler of single-letter tasks: the letter is listed while the handler runs.
@@ -70,12 +73,12 @@ func (tr *tracker) track(h asynq.HandlerFunc) asynq.HandlerFunc {
 		tr.mu.Unlock()
 		_ = tr.rdb.SAdd(ctx, inflightKey(tr.instance), p.Letter).Err()
 		defer func() {
+			_ = tr.rdb.SRem(context.WithoutCancel(ctx), inflightKey(tr.instance), p.Letter).Err()
 			tr.mu.Lock()
 			if tr.running[p.Letter]--; tr.running[p.Letter] <= 0 {
 				delete(tr.running, p.Letter)
 			}
 			tr.mu.Unlock()
-			_ = tr.rdb.SRem(context.WithoutCancel(ctx), inflightKey(tr.instance), p.Letter).Err()
 		}()
 		return h(ctx, t)
 	}
@@ -126,19 +129,26 @@ func (s *Server) heartbeatLoop(ctx context.Context) {
 	}
 }
 
-// recoverOwn takes this process's listed letters that it is not running any more.
+// recoverOwn takes this process's listed letters that it has not been running for a sweep.
 func (s *Server) recoverOwn(ctx context.Context) {
 	ids, err := s.rdb.SMembers(ctx, inflightKey(s.tracker.instance)).Result()
 	if err != nil {
 		return
 	}
+	tr := s.tracker
+	suspect := map[string]bool{}
 	for _, id := range ids {
-		if s.tracker.isRunning(id) {
+		if tr.isRunning(id) {
 			continue
 		}
-		s.recoverLetter(ctx, id, s.tracker.instance)
-		s.rdb.SRem(ctx, inflightKey(s.tracker.instance), id)
+		if !tr.suspect[id] {
+			suspect[id] = true
+			continue
+		}
+		s.recoverLetter(ctx, id, tr.instance)
+		s.rdb.SRem(ctx, inflightKey(tr.instance), id)
 	}
+	tr.suspect = suspect
 }
 
 // recoverDead takes the letters of every worker instance whose heartbeat has expired.

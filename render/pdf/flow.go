@@ -40,6 +40,8 @@ type line struct {
 // typesetter measures and breaks text for one document.
 type typesetter struct {
 	fonts *fonts
+	// widthsOnly leaves the text of pieces empty: Preflight needs the lines' widths only.
+	widthsOnly bool
 }
 
 // measure returns the width of s in mm in the given style and size.
@@ -67,6 +69,9 @@ func (ts *typesetter) breakLines(spans []span, size, maxW float64) []line {
 	addPieces := func(ps []piece, w float64) {
 		for _, p := range ps {
 			n := len(cur.pieces)
+			if ts.widthsOnly {
+				p.text = ""
+			}
 			if n > 0 && cur.pieces[n-1].span == p.span {
 				cur.pieces[n-1].text += p.text
 				cur.pieces[n-1].w += p.w

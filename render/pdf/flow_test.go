@@ -13,7 +13,7 @@ import (
 
 func testTypesetter(t testing.TB) *typesetter {
 	t.Helper()
-	fs, err := chooseFonts(render.DefaultFont, []styledText{{text: "a", style: bold}})
+	fs, err := chooseFonts(render.DefaultFont, []styledText{{text: "a", style: bold}}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

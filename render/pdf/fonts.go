@@ -175,22 +175,14 @@ func (fs *fonts) renames() [][2]string {
 
 // chooseFonts picks the smallest font set of the document's family that has a glyph for every
 // character the document uses in each style, or names the first character no set has.
-func chooseFonts(familyName string, texts []styledText) (*fonts, error) {
+// The characters of each style, which only name the subsets in the PDF, are left out when
+// withChars is false.
+func chooseFonts(familyName string, texts []styledText, withChars bool) (*fonts, error) {
 	fam, ok := families[familyName]
 	if !ok {
 		return nil, fmt.Errorf("font %q is not available: use one of %s", familyName, strings.Join(Families(), ", "))
 	}
-	fs := &fonts{}
-	for _, t := range texts {
-		fs.used[t.style] = true
-		if fs.chars[t.style] == nil {
-			fs.chars[t.style] = map[rune]bool{}
-		}
-		for _, r := range t.text {
-			fs.chars[t.style][r] = true
-		}
-	}
-	fs.used[regular] = true // Maroto sets the default font before anything is drawn
+	fs := usedFonts(texts, withChars)
 	var lastErr error
 	for _, set := range fam.sets {
 		missing, err := firstMissing(set, texts)
@@ -206,11 +198,32 @@ func chooseFonts(familyName string, texts []styledText) (*fonts, error) {
 	return nil, lastErr
 }
 
+// usedFonts records the styles texts use and the characters drawn in each; the font set is
+// left to the caller.
+func usedFonts(texts []styledText, withChars bool) *fonts {
+	fs := &fonts{}
+	for _, t := range texts {
+		fs.used[t.style] = true
+		if !withChars {
+			continue
+		}
+		if fs.chars[t.style] == nil {
+			fs.chars[t.style] = map[rune]bool{}
+		}
+		for _, r := range t.text {
+			fs.chars[t.style][r] = true
+		}
+	}
+	fs.used[regular] = true // Maroto sets the default font before anything is drawn
+	return fs
+}
+
 // styledText is a piece of document text in the style it is set in, and where it comes from.
 type styledText struct {
 	text  string
 	style style
 	where string
+	at    origin // the place Preflight reports
 }
 
 type missingGlyphError struct {

@@ -36,7 +36,12 @@ func (f *footer) prepare(total int) error {
 		w -= l.ts.measure(f.pageLabel(total), regular, footerSizePt) + 5
 	}
 	if w < 20 {
-		return fmt.Errorf("page label %q leaves no room for the footer text: shorten it", f.label)
+		err := l.fail(Problem{Place: PlacePageLabel, Message: fmt.Sprintf("the page label of %d pages leaves %.0f mm for the footer text, less than 20 mm: shorten it", total, w)},
+			fmt.Errorf("page label %q leaves no room for the footer text: shorten it", f.label))
+		if err != nil {
+			return err
+		}
+		w = 20
 	}
 	t := norm(l.d.Footer)
 	if t == "" {
@@ -45,7 +50,12 @@ func (f *footer) prepare(total int) error {
 	lines := l.ts.breakLines([]span{{text: t, color: grey}}, footerSizePt, w)
 	lh := l.em(footerSizePt) * 1.2
 	if room := int((l.footerH - footerTextTop) / lh); len(lines) > room {
-		return fmt.Errorf("footer needs %d lines at %.1f pt; the footer zone holds %d: shorten the footer", len(lines), footerSizePt, room)
+		err := l.fail(Problem{Place: PlaceFooter, Message: fmt.Sprintf("the footer needs %d lines at %.1f pt, and the footer zone holds %d: shorten it", len(lines), footerSizePt, room)},
+			fmt.Errorf("footer needs %d lines at %.1f pt; the footer zone holds %d: shorten the footer", len(lines), footerSizePt, room))
+		if err != nil {
+			return err
+		}
+		lines = lines[:room]
 	}
 	f.text = l.lineSlices(lines, []span{{text: t, color: grey}}, footerSizePt, lh, 0, w, render.AlignLeft)
 	return nil

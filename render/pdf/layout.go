@@ -49,6 +49,7 @@ type unit struct {
 	gap      float64  // vertical space, dropped at the end of a page
 	brk      bool     // page break
 	table    *tableUnit
+	at       origin // the part of the letter the unit comes from, for Preflight
 }
 
 // tableUnit is a laid-out table: header slices repeated on each page and body rows.
@@ -74,11 +75,17 @@ type layout struct {
 	// see (*layout).distinctWidth.
 	imageWidths map[int][sha256.Size]byte
 
-	rows  []core.Row
-	keep  []*slice
-	cur   float64
-	pages int
-	err   error
+	rows   []core.Row
+	keep   []*slice
+	keepAt []origin // where each slice of keep comes from
+	cur    float64
+	pages  int
+	err    error
+
+	// pf is set for Preflight: problems are recorded there and the layout goes on; no Maroto
+	// rows are made. at is the part of the letter being placed.
+	pf *preflight
+	at origin
 }
 
 func (l *layout) em(size float64) float64 { return size * ptMM }
@@ -88,10 +95,27 @@ func (l *layout) capacity() float64 { return l.bodyH - l.footerH }
 
 func (l *layout) fits(h float64) bool { return h+l.cur+l.footerH <= l.bodyH }
 
+// fail reports a reason the document cannot be rendered: p for Preflight, err for Render. Render
+// stops at err, which fail returns; Preflight records p, fail returns nil and the layout goes on,
+// so that one run finds every problem.
+func (l *layout) fail(p Problem, err error) error {
+	if l.pf != nil {
+		l.pf.add(p)
+		return nil
+	}
+	return err
+}
+
 // place appends s as a Maroto row and advances the page tracker exactly as Maroto's addRow does.
 func (l *layout) place(s *slice) {
-	if s.h > l.capacity()+1e-9 && l.err == nil {
-		l.err = fmt.Errorf("lay out page %d: a %.1f mm block is taller than the %.1f mm a page holds", l.pages, s.h, l.capacity())
+	if s.h > l.capacity()+1e-9 {
+		if l.pf != nil {
+			l.pf.add(Problem{Place: l.at.place, Index: l.at.index, Message: fmt.Sprintf(
+				"takes %.0f mm that must stay on one page (a heading, the subject, a table header or the signature), and a page holds %.0f mm: shorten it",
+				s.h, l.capacity())})
+		} else if l.err == nil {
+			l.err = fmt.Errorf("lay out page %d: a %.1f mm block is taller than the %.1f mm a page holds", l.pages, s.h, l.capacity())
+		}
 	}
 	if s.h+l.cur+l.footerH <= l.bodyH {
 		l.cur += s.h
@@ -99,34 +123,49 @@ func (l *layout) place(s *slice) {
 		l.pages++
 		l.cur = s.h
 	}
-	l.rows = append(l.rows, s.row())
+	if l.pf == nil {
+		l.rows = append(l.rows, s.row())
+	}
 }
 
 // add places s together with any kept slices before it (a heading stays with what follows).
 func (l *layout) add(s *slice) {
 	if len(l.keep) > 0 {
 		all := append(l.keep, s)
-		l.keep = nil
+		at := l.keepAt
+		l.keep, l.keepAt = nil, nil
 		if k := stack(all); k.h <= l.capacity() {
 			s = k
 		} else {
-			for _, k := range all[:len(all)-1] {
+			cur := l.at
+			for j, k := range all[:len(all)-1] {
+				l.at = at[j]
 				l.place(k)
 			}
+			l.at = cur
 		}
 	}
 	l.place(s)
 }
 
+// flushKeep places the kept slices on their own.
+func (l *layout) flushKeep() {
+	if len(l.keep) == 0 {
+		return
+	}
+	l.at = l.keepAt[0]
+	l.place(stack(l.keep))
+	l.keep, l.keepAt = nil, nil
+}
+
 // emit sends the units to the page.
 func (l *layout) emit(units []unit) {
 	for _, u := range units {
+		l.at = u.at
 		switch {
 		case u.brk:
-			if len(l.keep) > 0 {
-				l.place(stack(l.keep))
-				l.keep = nil
-			}
+			l.flushKeep()
+			l.at = u.at
 			if rem := l.bodyH - l.cur - l.footerH; rem > 2e-6 {
 				l.place(&slice{h: rem - 1e-6})
 			}
@@ -135,6 +174,7 @@ func (l *layout) emit(units []unit) {
 		case u.gap > 0:
 			if len(l.keep) > 0 {
 				l.keep = append(l.keep, &slice{h: u.gap})
+				l.keepAt = append(l.keepAt, u.at)
 			} else if l.fits(u.gap) {
 				l.place(&slice{h: u.gap})
 			}
@@ -142,6 +182,7 @@ func (l *layout) emit(units []unit) {
 			s := stack(u.group)
 			if u.keepNext {
 				l.keep = append(l.keep, s)
+				l.keepAt = append(l.keepAt, u.at)
 			} else {
 				l.add(s)
 			}
@@ -189,6 +230,10 @@ func (l *layout) lineSlices(lines []line, spans []span, size, lh, x0, w float64,
 	out := make([]*slice, len(lines))
 	for i, ln := range lines {
 		s := &slice{h: lh}
+		if l.pf != nil { // Preflight measures; it draws nothing
+			out[i] = s
+			continue
+		}
 		x := x0
 		switch al {
 		case render.AlignRight:
@@ -254,15 +299,18 @@ func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, er
 	bodyEm := l.em(l.size)
 	for i, b := range bs {
 		last := i == len(bs)-1
+		from := len(units)
+		if level == 0 {
+			l.at = origin{PlaceBody, i}
+		}
 		switch b := b.(type) {
 		case *render.Heading:
 			size := l.size * [3]float64{1.5, 1.2, 1.1}[clamp(b.Level, 1, 3)-1]
 			ss := l.text(spans(b.Runs, bold, l.accent), size, 1.1, x0, w, render.AlignLeft)
-			if len(ss) == 0 {
-				continue
+			if len(ss) > 0 {
+				units = append(units, unit{gap: l.em(size) * 0.4})
+				units = append(units, unit{group: ss, keepNext: true}, unit{gap: l.em(size) * 0.2})
 			}
-			units = append(units, unit{gap: l.em(size) * 0.4})
-			units = append(units, unit{group: ss, keepNext: true}, unit{gap: l.em(size) * 0.2})
 		case *render.Paragraph:
 			ss := l.text(spans(b.Runs, regular, black), l.size, bodyLeading, x0, w, render.AlignLeft)
 			units = append(units, paragraphUnits(ss)...)
@@ -287,7 +335,10 @@ func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, er
 		case *render.Image:
 			s, err := l.image(b, x0, w, l.capacity())
 			if err != nil {
-				return nil, err
+				if err := l.fail(Problem{Place: l.at.place, Index: l.at.index, Message: imageProblem}, err); err != nil {
+					return nil, err
+				}
+				s = &slice{}
 			}
 			units = append(units, unit{group: []*slice{s}}, unit{gap: bodyEm * paraGapEm})
 		case *render.PageBreak:
@@ -302,6 +353,11 @@ func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, er
 			return nil, fmt.Errorf("block %d is nil", i+1)
 		default:
 			return nil, fmt.Errorf("block %d: unknown block type %T", i+1, b)
+		}
+		if level == 0 {
+			for k := from; k < len(units); k++ {
+				units[k].at = origin{PlaceBody, i}
+			}
 		}
 	}
 	return units, nil
@@ -482,7 +538,10 @@ func (l *layout) signature(b *render.Signature, x0, w float64) (*slice, error) {
 	if b.Image != nil {
 		s, err := l.image(b.Image, x0, w, signatureMaxH)
 		if err != nil {
-			return nil, fmt.Errorf("signature image: %w", err)
+			if err := l.fail(Problem{Place: PlaceSignatureImage, Message: imageProblem}, fmt.Errorf("signature image: %w", err)); err != nil {
+				return nil, err
+			}
+			s = &slice{}
 		}
 		parts = append(parts, &slice{h: 1}, s)
 	} else if len(parts) > 0 {
@@ -499,7 +558,12 @@ func (l *layout) signature(b *render.Signature, x0, w float64) (*slice, error) {
 	}
 	s := stack(parts)
 	if s.h > l.capacity() {
-		return nil, fmt.Errorf("signature is %.0f mm tall; a page holds %.0f mm: shorten it", s.h, l.capacity())
+		err := l.fail(Problem{Place: PlaceSignature, Message: fmt.Sprintf("the signature (greeting, name and title) takes %.0f mm, and a page holds %.0f mm: shorten it", s.h, l.capacity())},
+			fmt.Errorf("signature is %.0f mm tall; a page holds %.0f mm: shorten it", s.h, l.capacity()))
+		if err != nil {
+			return nil, err
+		}
+		return &slice{}, nil
 	}
 	return s, nil
 }

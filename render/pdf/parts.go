@@ -27,6 +27,14 @@ func put(dst *slice, ss []*slice, y float64) float64 {
 	return y
 }
 
+// partLine is one entry of a column of the letter parts, for Preflight's account of parts
+// that do not fit a page.
+type partLine struct {
+	at    origin
+	h     float64
+	lines int
+}
+
 // parts lays out the letter parts of page 1 (letterhead, return address and recipient in the
 // envelope window, details beside it) as one slice from the top margin down to where the subject
 // starts.
@@ -37,21 +45,29 @@ func (l *layout) parts() (*slice, error) {
 	single := func(s string, st style, c render.Color) []span {
 		return []span{{text: normLine(s), style: st, color: c}}
 	}
+	var entries []partLine // only for Preflight
+	putEntry := func(ss []*slice, y float64, at origin) float64 {
+		end := put(out, ss, y)
+		if l.pf != nil {
+			entries = append(entries, partLine{at: at, h: end - y, lines: len(ss)})
+		}
+		return end
+	}
 
 	// Sender, top left.
 	leftW := l.contentW * 0.58
 	y := 0.0
 	if lh.Name != "" {
-		y = put(out, l.text(single(lh.Name, bold, l.accent), l.size*1.8, 1.15, 0, leftW, render.AlignLeft), y)
+		y = putEntry(l.text(single(lh.Name, bold, l.accent), l.size*1.8, 1.15, 0, leftW, render.AlignLeft), y, origin{PlaceSenderName, 0})
 	}
 	if lh.Department != "" {
-		y = put(out, l.text(single(lh.Department, regular, black), l.size*1.1, 1.25, 0, leftW, render.AlignLeft), y)
+		y = putEntry(l.text(single(lh.Department, regular, black), l.size*1.1, 1.25, 0, leftW, render.AlignLeft), y, origin{PlaceSenderDepartment, 0})
 	}
 	if len(lh.Address) > 0 {
 		y += 1
 	}
-	for _, a := range lh.Address {
-		y = put(out, l.text(single(a, regular, grey), l.size*0.9, 1.25, 0, leftW, render.AlignLeft), y)
+	for i, a := range lh.Address {
+		y = putEntry(l.text(single(a, regular, grey), l.size*0.9, 1.25, 0, leftW, render.AlignLeft), y, origin{PlaceSenderAddress, i})
 	}
 	leftBottom := y
 
@@ -61,13 +77,16 @@ func (l *layout) parts() (*slice, error) {
 	if lh.Logo != nil {
 		s, err := l.imageBox(lh.Logo, min(logoMaxW, rightW), logoMaxH)
 		if err != nil {
-			return nil, fmt.Errorf("letterhead logo: %w", err)
+			if err := l.fail(Problem{Place: PlaceLogo, Message: imageProblem}, fmt.Errorf("letterhead logo: %w", err)); err != nil {
+				return nil, err
+			}
+		} else {
+			s.images[0].x = l.contentW - s.images[0].w
+			y = put(out, []*slice{s}, y) + 2
 		}
-		s.images[0].x = l.contentW - s.images[0].w
-		y = put(out, []*slice{s}, y) + 2
 	}
-	for _, c := range lh.Contact {
-		y = put(out, l.text(single(c, regular, grey), l.size*0.85, 1.25, l.contentW-rightW, rightW, render.AlignRight), y)
+	for i, c := range lh.Contact {
+		y = putEntry(l.text(single(c, regular, grey), l.size*0.85, 1.25, l.contentW-rightW, rightW, render.AlignRight), y, origin{PlaceSenderContact, i})
 	}
 	rightBottom := y
 
@@ -80,7 +99,13 @@ func (l *layout) parts() (*slice, error) {
 			size -= 0.25
 		}
 		if w := l.ts.measure(ret, regular, size); w > innerW {
-			return nil, fmt.Errorf("letterhead: return address %q is %.0f mm wide at %.0f pt; the envelope window leaves %.0f mm: shorten the name or address", ret, w, size, innerW)
+			err := l.fail(Problem{Place: PlaceReturnAddress, Message: fmt.Sprintf(
+				"the return address (the sender's name and address on one line) is %.0f mm wide even at %.0f pt, the smallest size; the envelope window leaves %.0f mm: shorten the name or address",
+				w, size, innerW)},
+				fmt.Errorf("letterhead: return address %q is %.0f mm wide at %.0f pt; the envelope window leaves %.0f mm: shorten the name or address", ret, w, size, innerW))
+			if err != nil {
+				return nil, err
+			}
 		}
 		rl := l.em(size) * 1.2
 		put(out, l.text(single(ret, regular, grey), size, 1.2, wx+windowInset, innerW, render.AlignLeft), wy+render.ReturnZone-rl-1)
@@ -96,15 +121,27 @@ func (l *layout) parts() (*slice, error) {
 			size -= 0.25
 		}
 		if w := l.ts.measure(r, regular, size); w > innerW {
-			return nil, fmt.Errorf("recipient line %d %q is %.0f mm wide even at %.0f pt; the envelope window leaves %.0f mm: shorten it", i+1, r, w, size, innerW)
+			err := l.fail(Problem{Place: PlaceRecipient, Index: i, Message: fmt.Sprintf(
+				"address line %d is %.0f mm wide even at %.0f pt, the smallest size for sorting machines; the envelope window leaves %.0f mm: shorten it",
+				i+1, w, size, innerW)},
+				fmt.Errorf("recipient line %d %q is %.0f mm wide even at %.0f pt; the envelope window leaves %.0f mm: shorten it", i+1, r, w, size, innerW))
+			if err != nil {
+				return nil, err
+			}
 		}
 		lineH := l.em(l.size) * 1.25
 		put(out, l.text(single(r, regular, black), size, 1.25, wx+windowInset, innerW, render.AlignLeft), y+l.em(l.size-size))
 		y += lineH
 	}
 	if y > wy+l.win.Height+1e-9 {
-		return nil, fmt.Errorf("recipient: %d lines need %.0f mm below the return address; the envelope window has %.0f mm: use fewer lines",
-			len(d.Recipient), y-(wy+render.ReturnZone), l.win.Height-render.ReturnZone)
+		err := l.fail(Problem{Place: PlaceRecipient, Index: -1, Message: fmt.Sprintf(
+			"%d address lines need %.1f mm below the return address, and the envelope window has %.1f mm: use at most %d lines",
+			len(d.Recipient), y-(wy+render.ReturnZone), l.win.Height-render.ReturnZone, l.recipientLines())},
+			fmt.Errorf("recipient: %d lines need %.0f mm below the return address; the envelope window has %.0f mm: use fewer lines",
+				len(d.Recipient), y-(wy+render.ReturnZone), l.win.Height-render.ReturnZone))
+		if err != nil {
+			return nil, err
+		}
 	}
 	bottom := max(wy+l.win.Height, leftBottom, rightBottom)
 
@@ -116,18 +153,52 @@ func (l *layout) parts() (*slice, error) {
 			dx, dy = max(wx+windowInset, 0), bottom+4
 		}
 		dw := l.contentW - dx
-		for _, dt := range d.Details {
+		for i, dt := range d.Details {
 			sp := []span{{text: normLine(dt.Label) + ": ", style: regular, color: grey}, {text: normLine(dt.Value), style: regular, color: black}}
 			if strings.TrimSpace(dt.Label) == "" {
 				sp = sp[1:]
 			}
-			dy = put(out, l.text(sp, l.size*0.95, 1.3, dx, dw, render.AlignLeft), dy)
+			dy = putEntry(l.text(sp, l.size*0.95, 1.3, dx, dw, render.AlignLeft), dy, origin{PlaceDetails, i})
 		}
 		bottom = max(bottom, dy)
 	}
 	out.h = bottom + 3
 	if out.h > l.capacity() {
-		return nil, fmt.Errorf("letter parts reach %.0f mm below the top margin; a page holds %.0f mm: shorten the letterhead or details", out.h, l.capacity())
+		p := l.partsProblem(entries, out.h)
+		err := l.fail(p, fmt.Errorf("letter parts reach %.0f mm below the top margin; a page holds %.0f mm: shorten the letterhead or details", out.h, l.capacity()))
+		if err != nil {
+			return nil, err
+		}
+		out.h = l.capacity()
 	}
 	return out, nil
+}
+
+// recipientLines is how many address lines the envelope window holds at the body size.
+func (l *layout) recipientLines() int {
+	return int((l.win.Height - render.ReturnZone - 1 + 1e-9) / (l.em(l.size) * 1.25))
+}
+
+// partsProblem names the entry that makes the letter parts taller than a page: the tallest one.
+// (A column that is too tall pushes the details below it down too, so the lowest column need
+// not hold the culprit.)
+func (l *layout) partsProblem(entries []partLine, h float64) Problem {
+	var worst *partLine
+	for i := range entries {
+		if e := &entries[i]; worst == nil || e.h > worst.h {
+			worst = e
+		}
+	}
+	if worst == nil {
+		return Problem{Place: PlaceParts, Index: -1, Message: fmt.Sprintf(
+			"the letter parts (letterhead, address window and details) reach %.0f mm below the top margin, and a page holds %.0f mm: shorten the letterhead or details",
+			h, l.capacity())}
+	}
+	lines := "1 line"
+	if worst.lines != 1 {
+		lines = fmt.Sprintf("%d lines", worst.lines)
+	}
+	return Problem{Place: worst.at.place, Index: worst.at.index, Message: fmt.Sprintf(
+		"takes %.0f mm (%s); with it the letter parts (letterhead, address window and details) reach %.0f mm below the top margin, and a page holds %.0f mm: shorten it",
+		worst.h, lines, h, l.capacity())}
 }

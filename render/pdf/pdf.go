@@ -44,7 +44,7 @@ func Render(d *render.Document) ([]byte, error) {
 }
 
 func renderDoc(d *render.Document) ([]byte, error) {
-	l, err := newLayout(d)
+	l, err := newLayout(d, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -52,34 +52,10 @@ func renderDoc(d *render.Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	var foot *footer
-	if d.Footer != "" || d.PageLabel != "" {
-		foot = &footer{l: l, label: norm(d.PageLabel)}
-	}
-
-	parts, err := l.parts()
+	foot, pages, err := l.run()
 	if err != nil {
 		return nil, err
 	}
-	l.place(parts)
-	if s := norm(d.Subject); strings.TrimSpace(s) != "" {
-		ss := l.text([]span{{text: s, style: bold, color: black}}, l.size*1.1, 1.25, 0, l.contentW, render.AlignLeft)
-		l.emit([]unit{{group: ss, keepNext: true}, {gap: l.em(l.size) * 0.4}})
-	}
-	units, err := l.blocks(d.Body, 0, l.contentW, 0)
-	if err != nil {
-		return nil, fmt.Errorf("body: %w", err)
-	}
-	l.emit(units)
-	if len(l.keep) > 0 {
-		l.place(stack(l.keep))
-		l.keep = nil
-	}
-	if l.err != nil {
-		return nil, l.err
-	}
-	pages := l.pages + 1
 
 	fonts, err := l.ts.fonts.customFonts()
 	if err != nil {
@@ -113,9 +89,6 @@ func renderDoc(d *render.Document) ([]byte, error) {
 	}
 	m := maroto.New(b.Build())
 	if foot != nil {
-		if err := foot.prepare(pages); err != nil {
-			return nil, err
-		}
 		if err := m.RegisterFooter(row.New(l.footerH).Add(col.New().Add(foot))); err != nil {
 			return nil, fmt.Errorf("register footer: %w", err)
 		}
@@ -131,9 +104,49 @@ func renderDoc(d *render.Document) ([]byte, error) {
 	return finish(doc.GetBytes(), lang, created, l.ts.fonts.renames())
 }
 
-// newLayout checks the document's page, window, size and characters and chooses its fonts.
-func newLayout(d *render.Document) (*layout, error) {
-	l := &layout{d: d, page: d.Page, win: d.Window, size: d.FontSize, accent: d.Accent}
+// run lays the whole document out, as Render draws it: the letter parts, the subject, the body
+// and the footer. It returns the footer (nil when the letter has none) and the page count.
+// Render stops at the first problem; a Preflight layout records every one and goes on.
+func (l *layout) run() (*footer, int, error) {
+	d := l.d
+	var foot *footer
+	if d.Footer != "" || d.PageLabel != "" {
+		foot = &footer{l: l, label: norm(d.PageLabel)}
+	}
+
+	parts, err := l.parts()
+	if err != nil {
+		return nil, 0, err
+	}
+	l.at = origin{PlaceParts, -1}
+	l.place(parts)
+	if s := norm(d.Subject); strings.TrimSpace(s) != "" {
+		ss := l.text([]span{{text: s, style: bold, color: black}}, l.size*1.1, 1.25, 0, l.contentW, render.AlignLeft)
+		at := origin{PlaceSubject, 0}
+		l.emit([]unit{{group: ss, keepNext: true, at: at}, {gap: l.em(l.size) * 0.4, at: at}})
+	}
+	units, err := l.blocks(d.Body, 0, l.contentW, 0)
+	if err != nil {
+		return nil, 0, fmt.Errorf("body: %w", err)
+	}
+	l.emit(units)
+	l.flushKeep()
+	if l.err != nil {
+		return nil, 0, l.err
+	}
+	pages := l.pages + 1
+	if foot != nil {
+		if err := foot.prepare(pages); err != nil {
+			return nil, 0, err
+		}
+	}
+	return foot, pages, nil
+}
+
+// newLayout checks the document's page, window, size and characters and chooses its fonts. With
+// pf set (Preflight), a character no font has is recorded and the fullest font set chosen anyway.
+func newLayout(d *render.Document, pf *preflight) (*layout, error) {
+	l := &layout{d: d, page: d.Page, win: d.Window, size: d.FontSize, accent: d.Accent, pf: pf}
 	if l.page == (render.Page{}) {
 		l.page = render.A4
 	}
@@ -166,11 +179,16 @@ func newLayout(d *render.Document) (*layout, error) {
 	if family == "" {
 		family = render.DefaultFont
 	}
-	fonts, err := chooseFonts(family, collect(d))
+	texts := collect(d)
+	fonts, err := chooseFonts(family, texts, pf == nil)
+	var mg *missingGlyphError
+	if err != nil && pf != nil && errors.As(err, &mg) {
+		fonts, err = pf.glyphs(family, texts)
+	}
 	if err != nil {
 		return nil, err
 	}
-	l.ts = &typesetter{fonts: fonts}
+	l.ts = &typesetter{fonts: fonts, widthsOnly: pf != nil}
 	if d.Footer != "" || d.PageLabel != "" {
 		l.footerH = min(footerZone, p.Bottom-3)
 		if l.footerH < footerTextTop+l.em(footerSizePt)*1.2 {
