@@ -1,11 +1,11 @@
 package api
 
 import (
-	"strconv"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 

@@ -149,7 +149,7 @@ func clientError(template string, err error) error {
 		for i, p := range se.Problems {
 			problems[i] = Problem{Path: p.Path, Message: p.Message}
 		}
-		return fail(http.StatusUnprocessableEntity, "Digital Post would reject this letter; fix every problem listed", problems...)
+		return fail(http.StatusUnprocessableEntity, "the letter cannot be rendered or delivered as submitted; fix every problem listed", problems...)
 	case errors.As(err, &ie):
 		return fail(http.StatusUnprocessableEntity, "the letter cannot be queued; see problems",
 			Problem{Path: "/" + ie.Field, Message: ie.Message})
@@ -163,12 +163,26 @@ func unknownTemplate(name string) error {
 }
 
 // dataError is the 422 listing every problem of the case data, with paths from the body's root.
+//
+// It is the one text that may show a value of the case data: the answer goes to the tenant who
+// sent the data, over their own authenticated connection, so each problem ends in the excerpt
+// of the value at fault (Problem.Value, at most 40 characters): `expected integer, got string
+// (value: "12,50")`. Records, task errors, batch rejections and logs only ever get
+// DataError.Error(), which holds no value.
 func dataError(de *templates.DataError) error {
 	problems := make([]Problem, len(de.Problems))
 	for i, p := range de.Problems {
-		problems[i] = Problem{Path: "/data" + p.Path, Message: p.Message}
+		problems[i] = Problem{Path: "/data" + p.Path, Message: withValue(p.Message, p.Value)}
 	}
 	return fail(http.StatusUnprocessableEntity, fmt.Sprintf("the case data does not fit template %q; fix every problem listed", de.Template), problems...)
+}
+
+// withValue appends the excerpt of a value to a message for the tenant who sent it.
+func withValue(msg, value string) string {
+	if value == "" {
+		return msg
+	}
+	return msg + " (value: " + value + ")"
 }
 
 // validID reports whether id may be a letter or batch id; any other is unknown without a lookup.

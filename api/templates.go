@@ -150,6 +150,10 @@ func (s *server) preview(w http.ResponseWriter, r *http.Request, tenant string) 
 		return fmt.Errorf("wait to render a preview: %w", r.Context().Err())
 	}
 	d, err := b.Document(data)
+	// The errors of package templates hold no value of the data (the excerpt for the tenant is
+	// in Value); those of other packages (render/pdf) may quote the letter's text, so they are
+	// redacted before they reach the answer or the log.
+	red := templates.NewRedactor(data)
 	var (
 		de *templates.DataError
 		te *templates.TemplateError
@@ -158,13 +162,19 @@ func (s *server) preview(w http.ResponseWriter, r *http.Request, tenant string) 
 	case errors.As(err, &de):
 		return dataError(de)
 	case errors.As(err, &te):
-		return fail(http.StatusUnprocessableEntity, "the template fails on this data: "+te.Error())
+		return fail(http.StatusUnprocessableEntity, withValue("the template fails on this data: "+te.Error(), te.Value))
 	case err != nil:
-		return fmt.Errorf("preview %s: %w", b.Name, err)
+		return fmt.Errorf("preview %s: %s", b.Name, red.Text(err.Error()))
 	}
 	out, err := pdf.Render(d)
 	if err != nil {
-		return fmt.Errorf("preview %s: render PDF: %w", b.Name, err)
+		// The data made a letter the renderer refuses (a character the font lacks, a recipient
+		// line wider than the envelope window): the tenant's to fix, not a server fault.
+		msg := red.Text(err.Error())
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "preview does not render",
+			slog.String("request_id", requestID(r.Context())), slog.String("tenant", tenant),
+			slog.String("template", b.Name), slog.String("error", msg))
+		return fail(http.StatusUnprocessableEntity, "the letter cannot be rendered with this data: "+msg)
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentTypes["pdf"])

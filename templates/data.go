@@ -80,16 +80,21 @@ func jsonErrorText(src []byte, err error) string {
 	return err.Error()
 }
 
-// decode checks the limits on case data, decodes it (numbers as json.Number) and validates it
-// against the schema. Every failure is a *DataError.
+// decode checks the limits on case data, decodes it (numbers as json.Number), checks that its
+// numbers are of a size that can be checked, validates it against the schema and normalises
+// integer-valued numbers ("1.0e2" → "100"). Every failure is a *DataError, with at most
+// maxProblems problems.
 func (b *Bundle) decode(data []byte) (any, error) {
 	v, msg := decodeJSON(data)
 	if msg != "" {
 		return nil, &DataError{Template: b.Name, Problems: []Problem{{Message: msg}}}
 	}
+	if ps := numberProblems(v); len(ps) > 0 {
+		return nil, &DataError{Template: b.Name, Problems: b.withUses(ps)}
+	}
 	err := b.schema.Validate(v)
 	if err == nil {
-		return v, nil
+		return normalizeNumbers(v), nil
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
@@ -133,12 +138,175 @@ func decodeJSON(data []byte) (any, string) {
 
 var printer = message.NewPrinter(language.English)
 
-// problems flattens a validation error tree to its leaves, in plain words.
+// Limits on what a DataError lists, so that its size does not grow with the data.
+const (
+	maxProblems     = 50       // problems listed; a last one counts the rest
+	maxProblemBytes = 16 << 10 // bytes of paths, messages and values listed
+	maxPathToken    = 64       // characters of a key in a Problem's Path
+)
+
+// Limits on the numbers of case data. A number's value is only ever computed (by the schema's
+// integer, minimum or multipleOf checks, by number and money) once its text has passed them,
+// so that "1e999999" costs no more than "1".
+const (
+	maxNumberText = 64  // characters
+	maxExponent   = 400 // of the power of ten, either sign
+)
+
+// numberProblem says what is wrong with JSON number text n for case data, or "".
+func numberProblem(n string) string {
+	if len(n) > maxNumberText {
+		return fmt.Sprintf("number is written with %d characters; the limit is %d", len(n), maxNumberText)
+	}
+	i := strings.IndexAny(n, "eE")
+	if i < 0 {
+		return ""
+	}
+	exp := strings.TrimLeft(strings.TrimLeft(n[i+1:], "+-"), "0")
+	if e, err := strconv.Atoi(exp); exp != "" && (err != nil || e > maxExponent) {
+		return fmt.Sprintf("number has an exponent beyond ±%d; write it with a smaller exponent or none", maxExponent)
+	}
+	return ""
+}
+
+// numberProblems checks every number in v against numberProblem, before the schema computes
+// any of them.
+func numberProblems(v any) []Problem {
+	var out []Problem
+	var tokens []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case json.Number:
+			if msg := numberProblem(string(v)); msg != "" {
+				out = append(out, Problem{Path: problemPath(tokens), Message: msg, Value: excerpt(v)})
+			}
+		case []any:
+			for i, e := range v {
+				tokens = append(tokens, strconv.Itoa(i))
+				walk(e)
+				tokens = tokens[:len(tokens)-1]
+			}
+		case map[string]any:
+			for k, e := range v {
+				tokens = append(tokens, k)
+				walk(e)
+				tokens = tokens[:len(tokens)-1]
+			}
+		}
+	}
+	walk(v)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return capProblems(out)
+}
+
+// integerText returns the decimal digits of JSON number text n when its value is an integer,
+// also when written in another form ("1.0e2", "100.0", "1E2" → "100"); ok is false for other
+// numbers and for text numberProblem refuses.
+func integerText(n string) (digits string, ok bool) {
+	if numberProblem(n) != "" {
+		return "", false
+	}
+	if !strings.ContainsAny(n, ".eE") {
+		return n, true
+	}
+	r, ok := new(big.Rat).SetString(n)
+	if !ok || !r.IsInt() {
+		return "", false
+	}
+	return r.Num().String(), true
+}
+
+// normalizeNumbers rewrites, in place, every integer-valued number of v that is written in
+// another form as its digits, so that a template prints 1.0e2 as "100" and money, number and
+// plural read it as the integer JSON Schema took it for. It returns v.
+func normalizeNumbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if !strings.ContainsAny(string(v), ".eE") {
+			return v
+		}
+		if digits, ok := integerText(string(v)); ok {
+			return json.Number(digits)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = normalizeNumbers(e)
+		}
+	case map[string]any:
+		for k, e := range v {
+			v[k] = normalizeNumbers(e)
+		}
+	}
+	return v
+}
+
+// problemPath builds the Path of a Problem from pointer tokens, keys longer than maxPathToken
+// characters cut.
+func problemPath(tokens []string) string {
+	cut, copied := tokens, false
+	for i, t := range tokens {
+		if utf8.RuneCountInString(t) <= maxPathToken {
+			continue
+		}
+		if !copied {
+			cut, copied = append([]string(nil), tokens...), true
+		}
+		head, _ := cutRunes(t, maxPathToken-1)
+		cut[i] = head + "…"
+	}
+	return joinPointer(cut)
+}
+
+// capProblems keeps the first maxProblems problems, fewer when their text passes
+// maxProblemBytes, and adds one that counts the rest.
+func capProblems(ps []Problem) []Problem {
+	size := 0
+	for i, p := range ps {
+		size += len(p.Path) + len(p.Message) + len(p.Value)
+		if i == maxProblems || (i > 0 && size > maxProblemBytes) {
+			rest := len(ps) - i
+			more := fmt.Sprintf("and %d more problems", rest)
+			if rest == 1 {
+				more = "and 1 more problem"
+			}
+			return append(ps[:i:i], Problem{Message: more})
+		}
+	}
+	return ps
+}
+
+// withUses fills in the Uses of each problem.
+func (b *Bundle) withUses(ps []Problem) []Problem {
+	for i := range ps {
+		ps[i].Uses = b.usesOf(ps[i].Path)
+	}
+	return ps
+}
+
+// jsonKind names the JSON type of a decoded value for messages: "string", "number", ...
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case json.Number, float64, int, int64:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// problems flattens a validation error tree to its leaves, in plain words: each names the kind
+// of problem and puts an excerpt of the value in Value, never in Message.
 func (b *Bundle) problems(ve *jsonschema.ValidationError, data any) []Problem {
 	var out []Problem
-	add := func(path, msg string) {
-		out = append(out, Problem{Path: path, Message: msg, Uses: b.usesOf(path)})
-	}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) > 0 {
@@ -147,51 +315,64 @@ func (b *Bundle) problems(ve *jsonschema.ValidationError, data any) []Problem {
 			}
 			return
 		}
-		path := joinPointer(e.InstanceLocation)
+		path := problemPath(e.InstanceLocation)
 		got := valueAt(data, e.InstanceLocation)
+		add := func(msg string) {
+			out = append(out, Problem{Path: path, Message: msg, Value: excerpt(got)})
+		}
 		switch k := e.ErrorKind.(type) {
 		case *kind.Required:
 			for _, m := range k.Missing {
-				add(joinPointer(append(append([]string(nil), e.InstanceLocation...), m)), "is required")
+				out = append(out, Problem{Path: problemPath(append(append([]string(nil), e.InstanceLocation...), m)), Message: "is required"})
 			}
 		case *kind.AdditionalProperties:
 			for _, p := range k.Properties {
-				add(joinPointer(append(append([]string(nil), e.InstanceLocation...), p)), "is not allowed here; the schema does not know this property")
+				out = append(out, Problem{Path: problemPath(append(append([]string(nil), e.InstanceLocation...), p)),
+					Message: "is not allowed here; the schema does not know this property"})
 			}
 		case *kind.Type:
-			add(path, fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), describeValue(got)))
+			add(fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), jsonKind(got)))
 		case *kind.Enum:
 			want := make([]string, len(k.Want))
 			for i, w := range k.Want {
 				want[i] = jsonText(w)
 			}
-			add(path, fmt.Sprintf("expected one of %s, got %s", strings.Join(want, ", "), describeValue(got)))
+			add(fmt.Sprintf("expected one of %s, got %s", shortList(want), jsonKind(got)))
 		case *kind.Const:
-			add(path, fmt.Sprintf("expected %s, got %s", jsonText(k.Want), describeValue(got)))
+			add(fmt.Sprintf("expected %s, got %s", shortList([]string{jsonText(k.Want)}), jsonKind(got)))
 		case *kind.Pattern:
-			add(path, fmt.Sprintf("expected text matching %s, got %s", k.Want, describeValue(got)))
+			add(fmt.Sprintf("expected text matching %s", k.Want))
 		case *kind.Format:
-			add(path, fmt.Sprintf("expected %s, got %s", k.Want, describeValue(got)))
+			add(fmt.Sprintf("expected text in %s format", k.Want))
 		case *kind.MinLength:
-			add(path, fmt.Sprintf("expected at least %d characters, got %d", k.Want, k.Got))
+			add(fmt.Sprintf("expected at least %d characters, got %d", k.Want, k.Got))
 		case *kind.MaxLength:
-			add(path, fmt.Sprintf("expected at most %d characters, got %d", k.Want, k.Got))
+			add(fmt.Sprintf("expected at most %d characters, got %d", k.Want, k.Got))
 		case *kind.MinItems:
-			add(path, fmt.Sprintf("expected at least %d items, got %d", k.Want, k.Got))
+			add(fmt.Sprintf("expected at least %d items, got %d", k.Want, k.Got))
 		case *kind.MaxItems:
-			add(path, fmt.Sprintf("expected at most %d items, got %d", k.Want, k.Got))
+			add(fmt.Sprintf("expected at most %d items, got %d", k.Want, k.Got))
 		case *kind.Minimum:
-			add(path, fmt.Sprintf("expected at least %s, got %s", ratText(k.Want), ratText(k.Got)))
+			add("expected at least " + ratText(k.Want))
 		case *kind.Maximum:
-			add(path, fmt.Sprintf("expected at most %s, got %s", ratText(k.Want), ratText(k.Got)))
+			add("expected at most " + ratText(k.Want))
 		case *kind.ExclusiveMinimum:
-			add(path, fmt.Sprintf("expected more than %s, got %s", ratText(k.Want), ratText(k.Got)))
+			add("expected more than " + ratText(k.Want))
 		case *kind.ExclusiveMaximum:
-			add(path, fmt.Sprintf("expected less than %s, got %s", ratText(k.Want), ratText(k.Got)))
+			add("expected less than " + ratText(k.Want))
+		case *kind.MultipleOf:
+			add("expected a multiple of " + ratText(k.Want))
+		case *kind.PropertyNames:
+			add("has a property whose name the schema does not allow")
+		case *kind.ContentEncoding:
+			add(fmt.Sprintf("expected %s-encoded text", k.Want))
+		case *kind.ContentMediaType:
+			add(fmt.Sprintf("expected text of media type %s", k.Want))
 		case *kind.FalseSchema:
-			add(path, "is not allowed here")
+			add("is not allowed here")
 		default:
-			add(path, e.ErrorKind.LocalizedString(printer))
+			// The other kinds name counts, indices and schema locations, never a value.
+			add(e.ErrorKind.LocalizedString(printer))
 		}
 	}
 	walk(ve)
@@ -204,7 +385,16 @@ func (b *Bundle) problems(ve *jsonschema.ValidationError, data any) []Problem {
 		}
 		uniq = append(uniq, p)
 	}
-	return uniq
+	return b.withUses(capProblems(uniq))
+}
+
+// shortList joins schema values for a message, cut after 200 characters.
+func shortList(items []string) string {
+	s := strings.Join(items, ", ")
+	if head, cut := cutRunes(s, 200); cut {
+		return head + "…"
+	}
+	return s
 }
 
 // ratText writes a schema number as a short decimal.
@@ -212,10 +402,13 @@ func ratText(r *big.Rat) string {
 	if r == nil {
 		return "?"
 	}
-	if r.IsInt() {
-		return r.Num().String()
-	}
 	f, _ := r.Float64()
+	if r.IsInt() {
+		if s := r.Num().String(); len(s) <= maxNumberText {
+			return s
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 

@@ -67,7 +67,9 @@
 //	                      {{ date .decisionDate }} → "23. november 2026"
 //	money MINOR [CUR]     MINOR is an integer number of minor units (øre, cent); CUR an ISO 4217
 //	                      code, default the language's currency: {{ money 123450 }} → "1.234,50 kr."
-//	                      A non-integer such as 12.5 or "12,50" is an error naming the value.
+//	                      A non-integer such as 12.5 or "12,50" is an error naming the action; an
+//	                      integer written 1.0e2 arrives as 100. (Errors never quote case data: the
+//	                      value is only in TemplateError.Value, for the 422 answer.)
 //	number V [DECIMALS]   a number with the language's separators, rounded to DECIMALS
 //	                      (default: as given): {{ number .area 1 }} → "68,3" for 68.25
 //	plural N ONE OTHER    ONE when N is 1 (language rules), else OTHER: {{ plural .n "dag" "dage" }}

@@ -317,5 +317,5 @@ func (b *Bundle) markdownError(err error, body string) error {
 			}
 		}
 	}
-	return &TemplateError{File: b.file, Msg: fmt.Sprintf("%s (line %d of the merged letter: %q)", me.Msg, me.Line, text)}
+	return &TemplateError{File: b.file, Msg: fmt.Sprintf("%s (line %d of the merged letter)", me.Msg, me.Line), Value: quoteExcerpt(text)}
 }

@@ -1,13 +1,19 @@
 package templates
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/postbud/postbud/templates/markdown"
 )
 
 // TestMissingField: a field missing from the data names the file, line and column of the
@@ -231,4 +237,149 @@ func TestNullPrinted(t *testing.T) {
 	if diff := cmp.Diff(want, te.Error()); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
+}
+
+// secretValue has a character of every escape class: control characters, quotes, a backslash,
+// HTML's <>&, characters beyond the BMP, an escape sequence as text, the RTL override and a CPR
+// number.
+const secretValue = "Åse \a\b\x1b\"'\\<>&😀𝔘\\u0000\u202e 010190-1234"
+
+// renderings are the forms in which error texts and log lines may show s.
+func renderings(t *testing.T, s string) map[string]string {
+	t.Helper()
+	jsonOf := func(s string, html bool) string {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	var jsonLog, textLog strings.Builder
+	slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("m", slog.String("error", "line "+s))
+	slog.New(slog.NewTextHandler(&textLog, nil)).Info("m", slog.String("error", "line "+s))
+	return map[string]string{
+		"raw":             s,
+		"%q":              fmt.Sprintf("%q", s),
+		"%+q":             fmt.Sprintf("%+q", s),
+		"%#q":             fmt.Sprintf("%#q", s),
+		"JSON":            jsonOf(s, true),
+		"JSON plain":      jsonOf(s, false),
+		"ASCII JSON":      `"` + asciiJSON(s) + `"`,
+		"slog JSON value": `"` + jsonControls(s) + `"`,
+		"excerpt":         quoteExcerpt(s),
+		"Markdown":        markdown.Escape(s),
+		"slog JSON":       jsonLog.String(),
+		"slog text":       textLog.String(),
+	}
+}
+
+// TestRedactorEscapedForms: the Redactor finds a value in every form an error or a log line may
+// quote it in.
+func TestRedactorEscapedForms(t *testing.T) {
+	data, _ := json.Marshal(map[string]any{"name": secretValue, "n": json.Number("123456"), "short": "ab"})
+	r := NewRedactor(data, "Søren Ærbø Møller")
+	for name, form := range renderings(t, secretValue) {
+		t.Run(name, func(t *testing.T) {
+			got := r.Text("recipient line 1 " + form + " is too wide")
+			for n, f := range renderings(t, secretValue) {
+				inner := strings.Trim(f, `"`)
+				if n != "slog JSON" && n != "slog text" && strings.Contains(got, inner) {
+					t.Errorf("the %s form is left: %s", n, got)
+				}
+			}
+			if strings.Contains(got, "010190-1234") || strings.Contains(got, "Åse") {
+				t.Errorf("left in clear: %s", got)
+			}
+			if !strings.Contains(got, Redacted) {
+				t.Errorf("nothing redacted: %s", got)
+			}
+		})
+	}
+	tests := []struct{ in, want string }{
+		{`only Møller here`, `only […] here`},
+		{`amount 123456 and ab`, `amount […] and ab`},
+		{`name "Søren Ærbø Møller"`, `name "[…]"`},
+	}
+	for _, tc := range tests {
+		if got := r.Text(tc.in); got != tc.want {
+			t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := (*Redactor)(nil).Text("x"); got != "x" {
+		t.Errorf("nil Redactor: %q", got)
+	}
+}
+
+// TestExecErrorsHoldNoValue: when the case data makes a template fail, the error names the
+// action and the kind of problem; the value is only in Value, as an excerpt.
+func TestExecErrorsHoldNoValue(t *testing.T) {
+	long := strings.Repeat("x", 100) + secretValue
+	tests := []struct {
+		name, body, data, value string
+	}{
+		{"date", `{{ date .v }}`, secretValue, `"Åse \u0007\u0008\u001b\"'\\<>&😀𝔘\\u0000\u202e 010190-1234"`},
+		{"money", `{{ money .v }}`, secretValue, `"Åse \u0007\u0008\u001b\"'\\<>&😀𝔘\\u0000\u202e 010190-1234"`},
+		{"long date", `{{ date .v }}`, long, `"` + strings.Repeat("x", 40) + `"…`},
+		{"range", `{{ range .v }}{{ end }}`, secretValue, `Åse \u0007\u0008\u001b\"'\\<>&😀𝔘\\u0000\u202e 010190-1234`},
+		{"front matter", `x`, secretValue, `"Åse \u0007\u0008\u001b\"'\\<>&😀𝔘\\u0000\u202e 010190-1234"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := mini("da", tc.body, nil)
+			if tc.name == "front matter" {
+				fsys["templates/t/letter.md"].Data = []byte("---\ntitle: T\nlanguage: da\nlayout: l\nrecipient: ['{{ date .v }}']\n---\nx")
+			}
+			b, err := Load(fsys, "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := json.Marshal(map[string]string{"v": tc.data})
+			_, err = b.Document(data)
+			var te *TemplateError
+			if !errors.As(err, &te) {
+				t.Fatalf("got %v, want a *TemplateError", err)
+			}
+			if diff := cmp.Diff(tc.value, te.Value); diff != "" {
+				t.Errorf("Value (-want +got)\n%s", diff)
+			}
+			for name, form := range renderings(t, secretValue) {
+				inner := strings.Trim(form, `"`)
+				if name != "slog JSON" && name != "slog text" && strings.Contains(err.Error(), inner) {
+					t.Errorf("Error() holds the %s form: %s", name, err)
+				}
+			}
+			if strings.Contains(err.Error(), "010190-1234") || strings.Contains(err.Error(), "Åse") {
+				t.Errorf("Error() holds the value: %s", err)
+			}
+		})
+	}
+}
+
+// FuzzExcerpt: an excerpt is a JSON string literal of at most 40 characters of the value, that
+// decodes back to them, and shows no character that does not print.
+func FuzzExcerpt(f *testing.F) {
+	f.Add(secretValue)
+	f.Add(strings.Repeat("ø", 50))
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		e := quoteExcerpt(s)
+		lit := strings.TrimSuffix(e, "…")
+		var back string
+		if err := json.Unmarshal([]byte(lit), &back); err != nil {
+			t.Fatalf("excerpt %s of %q is not a JSON string: %v", e, s, err)
+		}
+		head, cut := cutRunes(s, maxExcerpt)
+		if back != head || cut != strings.HasSuffix(e, "…") || utf8.RuneCountInString(back) > maxExcerpt {
+			t.Fatalf("excerpt %s of %q decodes to %q", e, s, back)
+		}
+		for _, r := range lit {
+			if !unicode.IsPrint(r) {
+				t.Fatalf("excerpt %s of %q shows %U", e, s, r)
+			}
+		}
+	})
 }

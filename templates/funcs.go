@@ -48,7 +48,16 @@ func funcMap(loc *locale.Locale, include func(name string, data any) (markdownTe
 			if len(currency) == 1 {
 				cur = currency[0]
 			}
-			return loc.Money(n, cur)
+			out, err := loc.Money(n, cur)
+			if err != nil {
+				// The locale's message quotes the currency; keep only its advice ("use one of ...").
+				msg := err.Error()
+				if i := strings.LastIndex(msg, "; "); i >= 0 {
+					msg = msg[i+2:]
+				}
+				return "", badValue(cur, "unsupported currency; %s", msg)
+			}
+			return out, nil
 		},
 		"number": func(v any, decimals ...any) (string, error) {
 			if len(decimals) > 1 {
@@ -64,10 +73,18 @@ func funcMap(loc *locale.Locale, include func(name string, data any) (markdownTe
 					return "", err
 				}
 				if d < 0 || d > 20 {
-					return "", fmt.Errorf("decimals must be between 0 and 20, got %d", d)
+					return "", badValue(decimals[0], "decimals must be between 0 and 20")
 				}
 			}
-			return loc.Number(dec, int(d))
+			out, err := loc.Number(dec, int(d))
+			if err != nil {
+				// The locale's message quotes the number; its cause does not.
+				if cause := errors.Unwrap(err); cause != nil {
+					err = cause
+				}
+				return "", badValue(v, "cannot write the number: %v", err)
+			}
+			return out, nil
 		},
 		"plural": func(v any, one, other string) (string, error) {
 			n, err := toInt(v, "a whole number")
@@ -100,7 +117,7 @@ func funcMap(loc *locale.Locale, include func(name string, data any) (markdownTe
 			case nil:
 				return "", errors.New("expected a list, got null")
 			default:
-				return "", fmt.Errorf("expected a list, got %s", describeValue(list))
+				return "", badValue(list, "expected a list, got %s", kindPhrase(list))
 			}
 			return strings.Join(parts, sep), nil
 		},
@@ -112,7 +129,7 @@ func funcMap(loc *locale.Locale, include func(name string, data any) (markdownTe
 			case nil:
 				return false, nil
 			default:
-				return false, fmt.Errorf("expected an object, got %s", describeValue(m))
+				return false, badValue(m, "expected an object, got %s", kindPhrase(m))
 			}
 		},
 		"include": include,
@@ -184,24 +201,33 @@ func toText(v any) (string, error) {
 	return fmt.Sprint(v), nil
 }
 
-// toInt reads an integer from a template value; what says what was expected.
+// toInt reads an integer from a template value; what says what was expected. A number of the
+// case data written in another form ("1.0e2", "100.0") counts when its value is an integer.
 func toInt(v any, what string) (int64, error) {
-	switch v := v.(type) {
+	switch n := v.(type) {
 	case json.Number:
-		if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-			return n, nil
+		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+			return i, nil
 		}
-		return 0, fmt.Errorf("expected %s, got %s", what, v)
+		digits, ok := integerText(string(n))
+		if !ok {
+			return 0, badValue(v, "expected %s, got a number with decimals", what)
+		}
+		if i, err := strconv.ParseInt(digits, 10, 64); err == nil {
+			return i, nil
+		}
+		return 0, badValue(v, "expected %s, got a number too large for it", what)
 	case int:
-		return int64(v), nil
+		return int64(n), nil
 	case int64:
-		return v, nil
+		return n, nil
 	case float64:
-		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
-			return int64(v), nil
+		if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+			return int64(n), nil
 		}
+		return 0, badValue(v, "expected %s, got a number with decimals", what)
 	}
-	return 0, fmt.Errorf("expected %s, got %s", what, describeValue(v))
+	return 0, badValue(v, "expected %s, got %s", what, kindPhrase(v))
 }
 
 // decimalText reads a number as decimal text for locale.Number.
@@ -220,14 +246,14 @@ func decimalText(v any) (string, error) {
 			return v, nil
 		}
 	}
-	return "", fmt.Errorf("expected a number, got %s", describeValue(v))
+	return "", badValue(v, "expected a number, got %s", kindPhrase(v))
 }
 
 // parseDate reads "2006-01-02" or RFC 3339 text.
 func parseDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf(`expected a date as text ("2026-11-23"), got %s`, describeValue(v))
+		return time.Time{}, badValue(v, `expected a date as text ("2026-11-23"), got %s`, kindPhrase(v))
 	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
@@ -235,32 +261,38 @@ func parseDate(v any) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf(`expected a date like "2026-11-23" or "2026-11-23T10:00:00+01:00", got %q`, s)
+	return time.Time{}, badValue(v, `expected a date like "2026-11-23" or "2026-11-23T10:00:00+01:00", got other text`)
 }
 
-// describeValue names a JSON value's type with the value when it is short:
-// `string "12,50"`, `number 12.5`, `null`, `object`.
-func describeValue(v any) string {
-	switch v := v.(type) {
+// valueError is a template function's failure about a value: Error says what is wrong without
+// the value, which goes, as an excerpt, to TemplateError.Value.
+type valueError struct{ msg, value string }
+
+func (e *valueError) Error() string { return e.msg }
+
+// badValue returns a *valueError about v; format and args must not print v.
+func badValue(v any, format string, args ...any) error {
+	return &valueError{msg: fmt.Sprintf(format, args...), value: excerpt(v)}
+}
+
+// kindPhrase names the kind of a template value for messages, without the value: "text",
+// "a number", "null", "true or false", "a list", "an object".
+func kindPhrase(v any) string {
+	switch v.(type) {
 	case nil:
 		return "null"
 	case string:
-		if len(v) > 40 {
-			return "a string of " + strconv.Itoa(len(v)) + " bytes"
-		}
-		return "string " + strconv.Quote(v)
+		return "text"
 	case markdownText:
 		return "included text"
-	case json.Number:
-		return "number " + string(v)
-	case float64, int, int64:
-		return fmt.Sprint("number ", v)
+	case json.Number, float64, int, int64:
+		return "a number"
 	case bool:
-		return fmt.Sprint("boolean ", v)
+		return "true or false"
 	case []any:
-		return "array"
+		return "a list"
 	case map[string]any:
-		return "object"
+		return "an object"
 	}
-	return fmt.Sprintf("%T", v)
+	return fmt.Sprintf("a value of type %T", v)
 }

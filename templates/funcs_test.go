@@ -75,21 +75,32 @@ func TestFunctions(t *testing.T) {
 }
 
 func TestFunctionErrors(t *testing.T) {
-	const data = `{"frac": 12.5, "text": "12,50", "d": "23/11/2026", "m": {"a": 1}, "opt": null}`
+	const data = `{"frac": 12.5, "text": "12,50", "d": "23/11/2026", "m": {"a": 1}, "opt": null, "cur": "XYZ",
+		"list": [1, 2], "word": "abc", "big": 1e30, "dec": 50}`
 	tests := []struct {
-		body, want string
+		body, want, value string
 	}{
-		{`{{ money .frac }}`, `templates/t/letter.md:7:1: money: expected an integer number of minor units (øre, cent), got 12.5 (in {{ money .frac }})`},
-		{`{{ money .text }}`, `templates/t/letter.md:7:1: money: expected an integer number of minor units (øre, cent), got string "12,50" (in {{ money .text }})`},
-		{`{{ money 1 "XYZ" }}`, ``},
-		{`ab {{ date .d }}`, `templates/t/letter.md:7:4: date: expected a date like "2026-11-23" or "2026-11-23T10:00:00+01:00", got "23/11/2026" (in {{ date .d }})`},
-		{`{{ date "2026-11-23" "medium" }}`, ``},
-		{`{{ .m }}`, `templates/t/letter.md:7:1: cannot print an object; print one of its fields (in {{ .m }})`},
-		{`{{ .opt }}`, `templates/t/letter.md:7:1: field "opt" is null in the case data; print optional fields inside {{ if has . "opt" }} (in {{ .opt }})`},
-		{`{{ upper .opt }}`, `templates/t/letter.md:7:1: upper: the value is null (in {{ upper .opt }})`},
-		{`{{ has .frac "x" }}`, `templates/t/letter.md:7:1: has: expected an object, got number 12.5 (in {{ has .frac "x" }})`},
-		{`{{ join .m ", " }}`, `templates/t/letter.md:7:1: join: expected a list, got object (in {{ join .m ", " }})`},
-		{`{{ index .m "b" }}`, `templates/t/letter.md:7:1: the value printed is null (in {{ index .m "b" }})`},
+		{`{{ money .frac }}`, `templates/t/letter.md:7:1: money: expected an integer number of minor units (øre, cent), got a number with decimals (in {{ money .frac }})`, "12.5"},
+		{`{{ money .text }}`, `templates/t/letter.md:7:1: money: expected an integer number of minor units (øre, cent), got text (in {{ money .text }})`, `"12,50"`},
+		{`{{ money .big }}`, `templates/t/letter.md:7:1: money: expected an integer number of minor units (øre, cent), got a number too large for it (in {{ money .big }})`, "1000000000000000000000000000000"},
+		{`{{ money 1 "XYZ" }}`, ``, `"XYZ"`},
+		{`{{ money 1 .cur }}`, `templates/t/letter.md:7:1: money: unsupported currency; use one of DKK, SEK, NOK, EUR, GBP, USD, CHF, ISK, PLN (in {{ money 1 .cur }})`, `"XYZ"`},
+		{`ab {{ date .d }}`, `templates/t/letter.md:7:4: date: expected a date like "2026-11-23" or "2026-11-23T10:00:00+01:00", got other text (in {{ date .d }})`, `"23/11/2026"`},
+		{`{{ date .frac }}`, `templates/t/letter.md:7:1: date: expected a date as text ("2026-11-23"), got a number (in {{ date .frac }})`, "12.5"},
+		{`{{ date "2026-11-23" "medium" }}`, ``, ``},
+		{`{{ number .text }}`, `templates/t/letter.md:7:1: number: expected a number, got text (in {{ number .text }})`, `"12,50"`},
+		{`{{ number 1.5 .dec }}`, `templates/t/letter.md:7:1: number: decimals must be between 0 and 20 (in {{ number 1.5 .dec }})`, "50"},
+		{`{{ .m }}`, `templates/t/letter.md:7:1: cannot print an object; print one of its fields (in {{ .m }})`, ``},
+		{`{{ .opt }}`, `templates/t/letter.md:7:1: field "opt" is null in the case data; print optional fields inside {{ if has . "opt" }} (in {{ .opt }})`, ``},
+		{`{{ upper .opt }}`, `templates/t/letter.md:7:1: upper: the value is null (in {{ upper .opt }})`, ``},
+		{`{{ has .frac "x" }}`, `templates/t/letter.md:7:1: has: expected an object, got a number (in {{ has .frac "x" }})`, "12.5"},
+		{`{{ join .m ", " }}`, `templates/t/letter.md:7:1: join: expected a list, got an object (in {{ join .m ", " }})`, ``},
+		{`{{ join .text ", " }}`, `templates/t/letter.md:7:1: join: expected a list, got text (in {{ join .text ", " }})`, `"12,50"`},
+		{`{{ index .m "b" }}`, `templates/t/letter.md:7:1: the value printed is null (in {{ index .m "b" }})`, ``},
+		// text/template's own messages that print a value of the data.
+		{`{{ range .word }}x{{ end }}`, `templates/t/letter.md:7:1: range needs a list, an object or a whole number; this value is none of them (in {{ range .word }})`, "abc"},
+		{`{{ index .list 5 }}`, `templates/t/letter.md:7:1: index: index out of range (in {{ index .list 5 }})`, "5"},
+		{`{{ if eq .list .m }}x{{ end }}`, `templates/t/letter.md:7:1: eq: the values cannot be compared: one of them is a list or an object (in {{ if eq .list .m }})`, ``},
 	}
 	for _, tc := range tests {
 		t.Run(tc.body, func(t *testing.T) {
@@ -97,6 +108,9 @@ func TestFunctionErrors(t *testing.T) {
 			var te *TemplateError
 			if !errors.As(err, &te) {
 				t.Fatalf("got %v, want a *TemplateError", err)
+			}
+			if diff := cmp.Diff(tc.value, te.Value); diff != "" {
+				t.Errorf("Value (-want +got)\n%s", diff)
 			}
 			if tc.want == "" { // message from package locale: only the place is checked
 				if te.File != "templates/t/letter.md" || te.Line != 7 || te.Col != 1 {

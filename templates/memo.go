@@ -357,7 +357,7 @@ func (b *Bundle) memo(v any, title *string) (*Memo, error) {
 			}
 			var ok bool
 			if *k.dst, ok = parseMemoTime(s); !ok {
-				err = b.memoDataError(fmt.Sprintf("actions[%d].%s", i, k.key), k.t, fmt.Sprintf("must be %s, got %q", memoTimeForm, s))
+				err = b.memoDataError(fmt.Sprintf("actions[%d].%s", i, k.key), k.t, "must be "+memoTimeForm+", got other text", quoteExcerpt(s))
 			}
 		}
 		out.Actions[i] = act
@@ -370,7 +370,7 @@ func (b *Bundle) memo(v any, title *string) (*Memo, error) {
 
 // memoDataError reports a memo value that the case data made wrong: a *DataError at the data
 // the template of field reads.
-func (b *Bundle) memoDataError(field string, t *tmpl, msg string) error {
+func (b *Bundle) memoDataError(field string, t *tmpl, msg, value string) error {
 	path := ""
 	for _, p := range t.reads {
 		if !contains(p, "*") {
@@ -383,7 +383,7 @@ func (b *Bundle) memoDataError(field string, t *tmpl, msg string) error {
 	if len(reads) > 0 {
 		msg += " from " + strings.Join(reads, ", ")
 	}
-	return &DataError{Template: b.Name, Problems: []Problem{{Path: path, Message: msg, Uses: b.usesOf(path)}}}
+	return &DataError{Template: b.Name, Problems: []Problem{{Path: path, Message: msg, Value: value, Uses: b.usesOf(path)}}}
 }
 
 // MemoSource tells where the memo value field comes from, for messages about a value the

@@ -313,7 +313,8 @@ func TestMemoTimeData(t *testing.T) {
 		data: `{"paymentFrom": "1. december 2026", "due": {"date": "2026-12-15", "time": "16:00"}}`,
 		want: &DataError{Template: "t", Problems: []Problem{{
 			Path:    "/paymentFrom",
-			Message: `memo actions[0].start (` + f + `:11) must be ` + form + `, got "1. december 2026" from /paymentFrom`,
+			Message: `memo actions[0].start (` + f + `:11) must be ` + form + `, got other text from /paymentFrom`,
+			Value:   `"1. december 2026"`,
 			Uses:    []string{f + ":11"},
 		}}},
 	}, {
@@ -321,7 +322,8 @@ func TestMemoTimeData(t *testing.T) {
 		data: `{"paymentFrom": "2026-12-01", "due": {"date": "2026-12-15", "time": "16.00"}}`,
 		want: &DataError{Template: "t", Problems: []Problem{{
 			Path:    "/due/date",
-			Message: `memo actions[0].end (` + f + `:12) must be ` + form + `, got "2026-12-15T16.00:00+01:00" from /due/date, /due/time`,
+			Message: `memo actions[0].end (` + f + `:12) must be ` + form + `, got other text from /due/date, /due/time`,
+			Value:   `"2026-12-15T16.00:00+01:00"`,
 			Uses:    []string{f + ":12"},
 		}}},
 	}, {
@@ -329,7 +331,8 @@ func TestMemoTimeData(t *testing.T) {
 		data: `{"paymentFrom": "2026-13-01", "due": {"date": "2026-12-15", "time": "16:00"}}`,
 		want: &DataError{Template: "t", Problems: []Problem{{
 			Path:    "/paymentFrom",
-			Message: `memo actions[0].start (` + f + `:11) must be ` + form + `, got "2026-13-01" from /paymentFrom`,
+			Message: `memo actions[0].start (` + f + `:11) must be ` + form + `, got other text from /paymentFrom`,
+			Value:   `"2026-13-01"`,
 			Uses:    []string{f + ":11"},
 		}}},
 	}}
@@ -442,7 +445,7 @@ func TestMemoUses(t *testing.T) {
 	if !errors.As(err, &de) {
 		t.Fatalf("got %v, want a *DataError", err)
 	}
-	want := []Problem{{Path: "/caseNumber", Message: "expected string, got number 4711", Uses: []string{f + ":7", f + ":10"}}}
+	want := []Problem{{Path: "/caseNumber", Message: "expected string, got number", Value: "4711", Uses: []string{f + ":7", f + ":10"}}}
 	if diff := cmp.Diff(want, de.Problems); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
