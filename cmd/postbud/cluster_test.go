@@ -93,12 +93,14 @@ func TestSentinelFailover(t *testing.T) {
 // says where a letter's keys live, for the report on letters left behind.
 func runFailover(t *testing.T, url string, kill func(batch string) string, failover func(killed string) string, place func(id string) string) {
 	p := newFailoverPipeline(t, url)
-	p.startWorker()
-	p.startWorker()
-
+	// The batch is queued before the workers start: each submission merges and checks its letter
+	// (a millisecond or two, far more under -race), so workers started first would deliver the
+	// whole batch before it is in and the kill would come too late to prove anything.
 	start := time.Now()
 	batch, ids := p.submitBatch(failoverLetters)
 	t.Logf("batch %s: %d letters queued in %s", batch, len(ids), time.Since(start).Round(time.Millisecond))
+	p.startWorker()
+	p.startWorker()
 
 	var at worker.Batch
 	p.waitFor("100 letters of the batch delivered", 2*time.Minute, func() bool {
