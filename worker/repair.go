@@ -17,6 +17,13 @@ import (
 // and removes it last; the repair sweep handles whatever a crash left in between.
 const pendingKey = "postbud:pending"
 
+// openKey lists the letters that have not ended, by the time of their last status change (Unix
+// ms): the watchdog's work list.
+const openKey = "postbud:open"
+
+// staleAge is how long a letter may keep its status before the watchdog looks at it.
+const staleAge = time.Minute
+
 // repairLockKey makes one worker at a time run the sweep.
 const repairLockKey = "postbud:repair:lock"
 
@@ -94,6 +101,11 @@ func (s *Server) repairLoop(ctx context.Context) {
 		} else if n > 0 {
 			s.o.Logger.Info("repair sweep re-queued letters a crashed submission left without a task", slog.Int("letters", n))
 		}
+		if n, err := s.watch(ctx, time.Now().Add(-staleAge)); err != nil {
+			s.o.Logger.Warn("watchdog", slog.Any("error", err))
+		} else if n > 0 {
+			s.o.Logger.Warn("watchdog gave new tasks to letters whose task was lost (a Redis failover?)", slog.Int("letters", n))
+		}
 	}
 }
 
@@ -135,4 +147,60 @@ func (s *Server) repair(ctx context.Context, cutoff time.Time) (int, error) {
 		}
 	}
 	return queued, nil
+}
+
+// watch is the watchdog: a letter that has not changed status since cutoff and has neither a
+// task in the queue (pending, active, scheduled for a retry, in a bulk group) nor a live worker
+// on it lost its task, as when a Redis master died before replicating it; it gets a new one for
+// its status. Letters that are merely waiting (a retry, a back-off) have their task and are
+// looked at again a minute later. It returns how many letters got a task.
+func (s *Server) watch(ctx context.Context, cutoff time.Time) (int, error) {
+	ids, err := s.rdb.ZRangeByScore(ctx, openKey, &redis.ZRangeBy{
+		Min: "-inf", Max: strconv.FormatInt(cutoff.UnixMilli(), 10), Count: repairBatch}).Result()
+	if err != nil {
+		return 0, fmt.Errorf("list open letters: %w", err)
+	}
+	n := 0
+	now := float64(time.Now().UnixMilli())
+	for _, id := range ids {
+		l, err := s.records.get(ctx, id)
+		if errors.Is(err, ErrNotFound) || (err == nil && l.Status.Final()) {
+			s.rdb.ZRem(ctx, openKey, id)
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if !s.hasTask(ctx, l) {
+			s.recoverLetter(ctx, id, l.Worker)
+			n++
+		}
+		s.rdb.ZAdd(ctx, openKey, redis.Z{Score: now, Member: id})
+	}
+	return n, nil
+}
+
+// hasTask reports whether letter l has a task Asynq knows of, or a live worker running it. It
+// reads Asynq's task keys (asynq:{queue}:t:<task id>, the layout of the Asynq version go.mod
+// pins; TestWatchdog checks it).
+func (s *Server) hasTask(ctx context.Context, l *Letter) bool {
+	if l.Worker != "" && alive(ctx, s.rdb, l.Worker) {
+		if ok, err := s.rdb.SIsMember(ctx, inflightKey(l.Worker), l.ID).Result(); err != nil || ok {
+			return true
+		}
+	}
+	keys := []string{
+		"asynq:{" + l.Priority.Queue() + "}:t:render:" + l.ID,
+		"asynq:{" + QueueDeliver + "}:t:deliver:" + l.ID,
+	}
+	for _, q := range []string{l.Priority.Queue(), QueueDeliver} {
+		keys = append(keys, "asynq:{"+q+"}:t:recover:"+l.ID+":"+strconv.Itoa(l.Attempts))
+	}
+	for _, k := range keys {
+		// One key at a time: in a Cluster they live in different slots.
+		if n, err := s.rdb.Exists(ctx, k).Result(); err != nil || n > 0 {
+			return true
+		}
+	}
+	return false
 }

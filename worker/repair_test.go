@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hibiken/asynq"
 )
 
 // TestSubmitCrashRepaired kills Submit (a panic in the test hook) after each of its steps. A
@@ -140,5 +142,46 @@ func TestBatchLettersAndDuplicates(t *testing.T) {
 	}
 	if _, _, err := c.BatchLetters(ctx, "odense", b.ID, 0, 10); !errors.Is(err, ErrNotFound) {
 		t.Errorf("another tenant reads the batch: %v", err)
+	}
+}
+
+// TestWatchdog: a letter whose task is lost (deleted here, as a Redis failover can lose an
+// unreplicated write) gets a new task from the watchdog and is delivered; a letter whose task is
+// still queued is left alone.
+func TestWatchdog(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	ctx := context.Background()
+	var ids []string
+	for i := range 2 {
+		l, _, err := c.Submit(ctx, Submission{Tenant: "aarhus", Template: "boligstoette-afgoerelse", Data: sample(t, "boligstoette-afgoerelse"),
+			Recipient: testRecipient, IdempotencyKey: fmt.Sprint("watch-", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, l.ID)
+	}
+	insp := asynq.NewInspector(e.opts.Redis)
+	defer insp.Close()
+	if err := insp.DeleteTask(QueueRenderDefault, "render:"+ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer(e.opts, 2, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.rdb.Close()
+	n, err := srv.watch(ctx, time.Now().Add(time.Second))
+	if err != nil || n != 1 {
+		t.Fatalf("watch: %d letters, %v; want 1 (the one whose task was deleted)", n, err)
+	}
+	e.run(t, e.opts, 2)
+	for _, id := range ids {
+		if l := waitFinal(t, c, "aarhus", id, 30*time.Second); l.Status != StatusDelivered {
+			t.Errorf("letter %s: %s (%s)", id, l.Status, l.LastError)
+		}
+	}
+	if n := e.rdb.ZCard(ctx, openKey).Val(); n != 0 {
+		t.Errorf("%d letters still listed open after they ended", n)
 	}
 }

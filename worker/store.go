@@ -169,6 +169,12 @@ func (r *records) counted(ctx context.Context, l *Letter, from, to Status) {
 	if r.metrics != nil && to != "" {
 		r.metrics.letters.WithLabelValues(string(to), l.Template).Inc()
 	}
+	// The watchdog's list of letters that have not ended (see watch in repair.go).
+	if to == "" || to.Final() {
+		r.rdb.ZRem(context.WithoutCancel(ctx), openKey, l.ID)
+	} else {
+		r.rdb.ZAdd(context.WithoutCancel(ctx), openKey, redis.Z{Score: float64(time.Now().UnixMilli()), Member: l.ID})
+	}
 	r.syncBatch(ctx, l, to)
 }
 
