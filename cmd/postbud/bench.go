@@ -51,6 +51,19 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	if *e2e {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+				return 1
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+				return 1
+			}
+			defer pprof.StopCPUProfile()
+		}
 		return benchE2E(ctx, pos[0], pos[1], *n, *conc, *redisURL, stdout, stderr)
 	}
 	b, err := templates.LoadDir(pos[0])
