@@ -243,3 +243,69 @@ func TestWorkerSIGTERM(t *testing.T) {
 	})
 	p.checkExactlyOnce(ids)
 }
+
+// TestWorkerKilledMidBatch kills a worker with SIGKILL while it works through a batch: after a
+// new worker finishes, the batch's counts sum to its total at every look and at the end, the
+// batch is done, and every letter is delivered once.
+func TestWorkerKilledMidBatch(t *testing.T) {
+	p := newPipeline(t)
+	data, err := os.ReadFile(filepath.Join(samplesDir, "templates", "boligstoette-afgoerelse", "sample.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nd strings.Builder
+	const n = 300
+	for i := range n {
+		fmt.Fprintf(&nd, `{"template":"boligstoette-afgoerelse","data":%s,"recipient":{"id":"0101901234","name":"Søren Ærbø Møller"},"formats":["pdf"],"idempotency_key":"mid-%d"}`+"\n",
+			strings.Join(strings.Fields(string(data)), " "), i)
+	}
+	b, err := p.client.SubmitBatch(context.Background(), "default", strings.NewReader(nd.String()), worker.Submission{})
+	if err != nil || b.Total != n || b.RejectedTotal != 0 {
+		t.Fatalf("submit batch: %v (%+v)", err, b)
+	}
+	lines, _, err := p.client.BatchLetters(context.Background(), "default", b.ID, 0, n)
+	if err != nil || len(lines) != n {
+		t.Fatalf("batch letters: %d, %v", len(lines), err)
+	}
+	ids := make([]string, n)
+	for i, l := range lines {
+		ids[i] = l.Letter
+	}
+	sum := func(b *worker.Batch) int {
+		s := 0
+		for st, c := range b.Counts {
+			if c < 0 {
+				t.Errorf("batch count %s is %d", st, c)
+			}
+			s += c
+		}
+		return s
+	}
+	batch := func() *worker.Batch {
+		b, err := p.client.Batch(context.Background(), "default", b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := sum(b); s != n {
+			t.Errorf("batch counts %v sum to %d, want %d", b.Counts, s, n)
+		}
+		return b
+	}
+	first := p.startWorker()
+	p.waitFor("some letters of the batch delivered", 2*time.Minute, func() bool { return batch().Counts[worker.StatusDelivered] >= 30 })
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.Wait()
+	at := batch()
+	if at.Counts[worker.StatusDelivered] == n {
+		t.Fatalf("all letters were delivered before the kill; the test proves nothing (%v)", at.Counts)
+	}
+	t.Logf("killed the worker at %v", at.Counts)
+	p.startWorker()
+	p.waitFor("the batch done", 3*time.Minute, func() bool { return batch().Done })
+	if got := batch().Counts; got[worker.StatusDelivered] != n {
+		t.Errorf("batch counts %v, want all %d delivered", got, n)
+	}
+	p.checkExactlyOnce(ids)
+}
