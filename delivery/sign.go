@@ -154,7 +154,7 @@ func PostSigned(ctx context.Context, client *http.Client, channel, url string, s
 	case status >= 200 && status < 300:
 		return status, answerField(answer, "id"), nil
 	case status == http.StatusRequestTimeout, status == http.StatusTooEarly, status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable:
-		return status, "", &ThrottledError{Channel: channel, HTTPStatus: status, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), now)}
+		return status, "", &ThrottledError{Channel: channel, HTTPStatus: status, RetryAfter: RetryAfter(resp.Header.Get("Retry-After"), now)}
 	case status == http.StatusUnauthorized, status == http.StatusForbidden:
 		return status, "", &HaltError{Channel: channel, Err: fmt.Errorf("%s answered HTTP %d: it refuses the signature; check that the webhook's secret is the one the receiver holds", where, status)}
 	case status >= 300 && status < 400:
@@ -186,9 +186,10 @@ func unwrapURLError(err error) error {
 // maxRetryAfter caps the wait a Retry-After header can ask for.
 const maxRetryAfter = 24 * time.Hour
 
-// retryAfter parses a Retry-After value: delay seconds or an HTTP date (relative to now). Zero when
-// absent or unreadable.
-func retryAfter(v string, now time.Time) time.Duration {
+// RetryAfter parses a Retry-After header's value: delay seconds or an HTTP date (relative to
+// now), capped at 24 hours. Zero when absent, unreadable or in the past. Channels use it for the
+// wait a throttling endpoint asks for.
+func RetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0

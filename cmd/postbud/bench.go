@@ -51,19 +51,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	if *e2e {
-		if *cpuProfile != "" {
-			f, err := os.Create(*cpuProfile)
-			if err != nil {
-				fmt.Fprintf(stderr, "postbud bench: %v\n", err)
-				return 1
-			}
-			defer f.Close()
-			if err := pprof.StartCPUProfile(f); err != nil {
-				fmt.Fprintf(stderr, "postbud bench: %v\n", err)
-				return 1
-			}
-			defer pprof.StopCPUProfile()
+		stop, err := startProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+			return 1
 		}
+		defer stop()
 		return benchE2E(ctx, pos[0], pos[1], *n, *conc, *redisURL, stdout, stderr)
 	}
 	b, err := templates.LoadDir(pos[0])
@@ -89,19 +82,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			fmt.Fprintf(stderr, "postbud bench: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(stderr, "postbud bench: %v\n", err)
-			return 1
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(*cpuProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+		return 1
 	}
+	defer stop()
 	var next atomic.Int64
 	var failed atomic.Value
 	var wg sync.WaitGroup
@@ -145,4 +131,20 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// startProfile writes a CPU profile to path until stop is called; with path "" it does nothing.
+func startProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -132,30 +131,6 @@ func (e apiError) suffix() string {
 	return " (" + strings.Join(parts, ": ") + ")"
 }
 
-// retryAfter parses a Retry-After header: delay seconds or an HTTP date. Zero when absent,
-// malformed or in the past.
-func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(h, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d.Round(time.Second)
-		}
-	}
-	return 0
-}
-
 // purpose says what a request was for, which decides how some answers read.
 type purpose int
 
@@ -181,7 +156,7 @@ func failure(op, path string, resp *http.Response, p purpose) error {
 	case st >= 300 && st < 400:
 		return &delivery.HaltError{Channel: Name, Err: fmt.Errorf("%s: NgDP redirected (HTTP %d) %s: check the configured URL, which must be the API's base URL ending in /apis/v1", op, st, path)}
 	case st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable:
-		return fmt.Errorf("%s: %w", op, &delivery.ThrottledError{Channel: Name, HTTPStatus: st, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())})
+		return fmt.Errorf("%s: %w", op, &delivery.ThrottledError{Channel: Name, HTTPStatus: st, RetryAfter: delivery.RetryAfter(resp.Header.Get("Retry-After"), time.Now())})
 	case p == sending:
 		return fmt.Errorf("%s: NgDP answered HTTP %d%s; %s", op, st, ae.suffix(), mayHaveReceived)
 	default:

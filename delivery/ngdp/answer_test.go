@@ -30,7 +30,7 @@ func TestRetryAfter(t *testing.T) {
 		{"soon", 0},
 	}
 	for _, tt := range tests {
-		if got := retryAfter(tt.header, now); got != tt.want {
+		if got := delivery.RetryAfter(tt.header, now); got != tt.want {
 			t.Errorf("retryAfter(%q) = %s, want %s", tt.header, got, tt.want)
 		}
 	}
