@@ -56,7 +56,8 @@ type env struct {
 	logs     *lockedBuffer
 }
 
-func newEnv(t testing.TB) *env {
+// newEnv builds the API over a real worker client; each edit changes the worker options first.
+func newEnv(t testing.TB, edits ...func(*worker.Options)) *env {
 	t.Helper()
 	ro := testRedis(t)
 	dir := t.TempDir()
@@ -84,6 +85,9 @@ func newEnv(t testing.TB) *env {
 		RetryBase: 20 * time.Millisecond,
 		RetryMax:  200 * time.Millisecond,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, edit := range edits {
+		edit(&e.opts)
 	}
 	co := e.opts
 	co.Metrics = e.registry
