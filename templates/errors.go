@@ -401,6 +401,12 @@ func cutRunes(s string, n int) (string, bool) {
 // U+FEFF, ...) become \u escapes (a pair of them beyond U+FFFF). Printable text, non-ASCII
 // included, stays as it is.
 func escapeText(s string) string {
+	return escapeRunes(s, func(r rune) bool { return !(r < 0x80 && r >= 0x20 && r != 0x7f || unicode.IsPrint(r)) })
+}
+
+// escapeRunes gives quotes and backslashes a backslash, writes newline, carriage return and tab
+// as \n, \r and \t, and every other rune for which escape is true as \u escapes.
+func escapeRunes(s string, escape func(rune) bool) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -413,10 +419,10 @@ func escapeText(s string) string {
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x80 && r >= 0x20 && r != 0x7f, unicode.IsPrint(r):
-			b.WriteRune(r)
-		default:
+		case escape(r):
 			writeUnicodeEscape(&b, r)
+		default:
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
@@ -527,25 +533,7 @@ func asciiJSON(s string) string {
 // jsonControls escapes s as log/slog's JSON handler does: quotes and backslashes, control
 // characters (as \u00XX but for \n, \r and \t) and U+2028, U+2029; nothing else.
 func jsonControls(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20, r == '\u2028', r == '\u2029':
-			writeUnicodeEscape(&b, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return escapeRunes(s, func(r rune) bool { return r < 0x20 || r == '\u2028' || r == '\u2029' })
 }
 
 // walkValues calls add with every string and number in v (not the object keys: they are the
