@@ -9,9 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/postbud/postbud/internal/testenv"
 )
 
 // Values with a character of every escape class (control characters U+0007, U+0008, U+001B,
@@ -29,45 +30,8 @@ const (
 	secretCase = "\x1b[31m" + cprNumber + "\u202e'\"<>&\\"
 )
 
-// leakForms returns each secret in clear, as Go %q and %+q, JSON-escaped (with and without
-// HTML escaping, and once more inside a JSON record), and the CPR number alone.
-func leakForms(secrets ...string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	var all []string
-	for _, s := range append(secrets, cprNumber) {
-		all = append(all, s)
-		// Each word too, as the redactor takes them, so that a value partly redacted is caught.
-		for _, w := range strings.Fields(s) {
-			if utf8.RuneCountInString(w) >= 4 {
-				all = append(all, w)
-			}
-		}
-	}
-	for _, s := range all {
-		add(s)
-		add(strings.Trim(fmt.Sprintf("%q", s), `"`))
-		add(strings.Trim(fmt.Sprintf("%+q", s), `"`))
-		j, _ := json.Marshal(s)
-		add(strings.Trim(string(j), `"`))
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		enc.Encode(s)
-		add(strings.Trim(strings.TrimSpace(b.String()), `"`))
-		jj, _ := json.Marshal(string(j))
-		add(strings.Trim(string(jj), `"`))
-		jq, _ := json.Marshal(fmt.Sprintf("%q", s))
-		add(strings.Trim(string(jq), `"`))
-	}
-	return out
-}
+// leakForms is testenv.LeakForms of the secrets and the CPR number alone.
+func leakForms(secrets ...string) []string { return testenv.LeakForms(append(secrets, cprNumber)...) }
 
 var allSecrets = []string{secretName, secretWide, secretDate, secretCase}
 

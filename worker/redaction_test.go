@@ -11,9 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/postbud/postbud/delivery"
+	"github.com/postbud/postbud/internal/testenv"
 	"github.com/postbud/postbud/templates"
 )
 
@@ -32,44 +32,8 @@ const (
 	secretCase = "\x1b[31m" + cpr + "\u202e'\"<>&\\"
 )
 
-// secretForms returns each secret in clear and as Go %q and JSON (with and without HTML
-// escaping) would write it, and the CPR number alone (so an excerpt of a value is caught too).
-func secretForms(secrets ...string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	var all []string
-	for _, s := range append(secrets, cpr) {
-		all = append(all, s)
-		// Each word too, as the redactor takes them, so that a value partly redacted is caught.
-		for _, w := range strings.Fields(s) {
-			if utf8.RuneCountInString(w) >= 4 {
-				all = append(all, w)
-			}
-		}
-	}
-	for _, s := range all {
-		add(s)
-		add(strings.Trim(fmt.Sprintf("%q", s), `"`))
-		add(strings.Trim(fmt.Sprintf("%+q", s), `"`))
-		j, _ := json.Marshal(s)
-		add(strings.Trim(string(j), `"`))
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		enc.Encode(s)
-		add(strings.Trim(strings.TrimSpace(b.String()), `"`))
-		// Stored inside a JSON record, a %q rendering is escaped once more.
-		jq, _ := json.Marshal(fmt.Sprintf("%q", s))
-		add(strings.Trim(string(jq), `"`))
-	}
-	return out
-}
+// secretForms is testenv.LeakForms of the secrets and the CPR number alone.
+func secretForms(secrets ...string) []string { return testenv.LeakForms(append(secrets, cpr)...) }
 
 // syncBuffer collects log lines of concurrent goroutines.
 type syncBuffer struct {
