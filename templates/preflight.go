@@ -36,6 +36,16 @@ func (b *Bundle) Merge(data []byte) (*Merged, error) {
 
 // Source is PlaceSource for a place of the merged Document: index counts the lines of the
 // Document, which lacks the lines that came out empty.
+// Memo executes the memo front matter against the merged data (the case data is not decoded
+// again), as ExecMemo does.
+func (m *Merged) Memo() (*Memo, error) {
+	out, err := m.b.memo(m.data, &m.Document.Meta.Title)
+	if err != nil {
+		return nil, fmt.Errorf("memo of %s: %w", m.b.Name, err)
+	}
+	return out, nil
+}
+
 func (m *Merged) Source(place string, index int) (pos string, paths []string, ok bool) {
 	fm := m.b.fm
 	var kept []int

@@ -228,21 +228,22 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 		Status: StatusQueued, Priority: s.Priority, Delivery: s.Delivery, Formats: s.Formats,
 		BatchID: s.BatchID, Created: now, Updated: now, Attachments: len(s.Attachments),
 	}
+	// A letter accepted must render: merge the data (validating it against the schema) and run
+	// the PDF layout's checks; then, for a Digital Post sender, check the MeMo message.
+	merged, err := c.o.preflight(b, s.Data, s.Recipient)
+	if err != nil {
+		return nil, false, fmt.Errorf("submit letter: %w", err)
+	}
 	if c.o.wantsMemo(s.Tenant) {
 		// The messageUUID is drawn once, here, and stored with the record before any attempt.
 		l.MessageUUID = memo.NewUUID()
-		fm, err := b.ExecMemo(s.Data)
+		fm, err := merged.Memo()
 		if err != nil {
 			return nil, false, fmt.Errorf("submit letter: %w", err)
 		}
 		if err := c.o.checkMemo(b, c.o.memoMessage(b, fm, l, s.Recipient, s.Attachments), s.Attachments); err != nil {
 			return nil, false, fmt.Errorf("submit letter: %w", err)
 		}
-	}
-	// A letter accepted must render: merge the data and run the PDF layout's checks (this also
-	// validates the data against the schema).
-	if err := c.o.preflight(b, s.Data, s.Recipient); err != nil {
-		return nil, false, fmt.Errorf("submit letter: %w", err)
 	}
 	for i, a := range s.Attachments {
 		if _, _, err := c.o.storeSealed(ctx, l.Tenant, l.ID, attachmentFormat(i), func(w io.Writer) error {

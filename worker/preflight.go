@@ -25,20 +25,30 @@ import (
 // uses the data). Messages name the place, the measure or the character (U+XXXX), never the
 // value. The recipient r of the submission is not in the documents (they take the address from
 // the case data); it only keeps its values out of the messages.
-func (o Options) preflight(b *templates.Bundle, data []byte, r delivery.Recipient) error {
+func (o Options) preflight(b *templates.Bundle, data []byte, r delivery.Recipient) (*templates.Merged, error) {
 	m, err := b.Merge(data)
 	if err != nil {
-		var de *templates.DataError
-		var te *templates.TemplateError
-		switch {
-		case errors.As(err, &de):
-			return de
-		case errors.As(err, &te):
-			return &SubmissionError{Problems: []Problem{{Path: "/template",
-				Message: "the template cannot be merged with this case data: " + newRedactor(data, r).text(te.Error())}}}
-		}
-		return fmt.Errorf("check the letter renders: %w", err)
+		return nil, mergeProblem(data, r, err)
 	}
+	return m, checkLayout(b, m)
+}
+
+// mergeProblem is the answer for data the template cannot be merged with.
+func mergeProblem(data []byte, r delivery.Recipient, err error) error {
+	var de *templates.DataError
+	var te *templates.TemplateError
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &te):
+		return &SubmissionError{Problems: []Problem{{Path: "/template",
+			Message: "the template cannot be merged with this case data: " + newRedactor(data, r).text(te.Error())}}}
+	}
+	return fmt.Errorf("check the letter renders: %w", err)
+}
+
+// checkLayout runs the PDF layout's checks over a merged letter.
+func checkLayout(b *templates.Bundle, m *templates.Merged) error {
 	found := pdf.Preflight(m.Document)
 	if len(found) == 0 {
 		return nil

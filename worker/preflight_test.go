@@ -196,7 +196,7 @@ func TestPreflightProperty(t *testing.T) {
 			var accepted, refused, invalid int
 			for i := 0; i < n; {
 				data := mutateData(t, rng, b.Sample)
-				perr := o.preflight(b, data, testRecipient)
+				_, perr := o.preflight(b, data, testRecipient)
 				d, merr := b.Document(data)
 				if merr != nil {
 					invalid++
@@ -313,12 +313,12 @@ func BenchmarkPreflight(b *testing.B) {
 	}
 	data := sample(b, "boligstoette-afgoerelse")
 	o := Options{}
-	if err := o.preflight(bundle, data, testRecipient); err != nil {
+	if _, err := o.preflight(bundle, data, testRecipient); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := o.preflight(bundle, data, testRecipient); err != nil {
+		if _, err := o.preflight(bundle, data, testRecipient); err != nil {
 			b.Fatal(err)
 		}
 	}
