@@ -167,12 +167,22 @@ func (b *Backoff) Remaining(ctx context.Context) (time.Duration, error) {
 // again at least every second while it waits, so a Clear or a longer Trip from another process is
 // honoured within a second.
 func (b *Backoff) Wait(ctx context.Context) error {
+	return waitFor(ctx, func(ctx context.Context) (time.Duration, error) {
+		d, err := b.Remaining(ctx)
+		return min(d, pollInterval), err
+	})
+}
+
+// waitFor calls ask until it answers a zero wait (nil), sleeping each wait it answers between
+// calls; it returns ask's error, or ctx's error once ctx is done (also when ask failed because
+// of it).
+func waitFor(ctx context.Context, ask func(context.Context) (time.Duration, error)) error {
 	var timer *time.Timer
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		d, err := b.Remaining(ctx)
+		d, err := ask(ctx)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return ctxErr
@@ -182,7 +192,6 @@ func (b *Backoff) Wait(ctx context.Context) error {
 		if d == 0 {
 			return nil
 		}
-		d = min(d, pollInterval)
 		if timer == nil {
 			timer = time.NewTimer(d)
 			defer timer.Stop()

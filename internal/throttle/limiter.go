@@ -103,31 +103,5 @@ func (l *Limiter) Reserve(ctx context.Context) (time.Duration, error) {
 // having taken nothing. It asks Redis again each time the wait it was told is over, so waiting
 // processes share the grants in no particular order.
 func (l *Limiter) Wait(ctx context.Context) error {
-	var timer *time.Timer
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		d, err := l.Reserve(ctx)
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return ctxErr
-			}
-			return err
-		}
-		if d == 0 {
-			return nil
-		}
-		if timer == nil {
-			timer = time.NewTimer(d)
-			defer timer.Stop()
-		} else {
-			timer.Reset(d)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-timer.C:
-		}
-	}
+	return waitFor(ctx, l.Reserve)
 }
