@@ -660,7 +660,7 @@ func TestNotReadyAndInternalError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	logs := &lockedBuffer{}
+	logs := &testenv.Buffer{}
 	h, err := New(Config{
 		Letters: c, Templates: opts.Templates.(*worker.DirTemplates),
 		Tenants: []Tenant{{Name: "aarhus", TokenSHA256: []string{tokenHash(tokenAarhus)}}},

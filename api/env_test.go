@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -53,7 +52,7 @@ type env struct {
 	registry *prometheus.Registry
 	outbox   *delivery.Outbox
 	srv      *httptest.Server
-	logs     *lockedBuffer
+	logs     *testenv.Buffer
 }
 
 // newEnv builds the API over a real worker client; each edit changes the worker options first.
@@ -73,7 +72,7 @@ func newEnv(t testing.TB, edits ...func(*worker.Options)) *env {
 	e := &env{
 		registry: prometheus.NewRegistry(),
 		outbox:   &delivery.Outbox{Dir: filepath.Join(dir, "outbox")},
-		logs:     &lockedBuffer{},
+		logs:     &testenv.Buffer{},
 	}
 	tmpl := &worker.DirTemplates{Root: samplesRoot, Tenants: map[string][]string{"malmo": {"betalningspaminnelse"}}}
 	e.opts = worker.Options{
@@ -143,24 +142,6 @@ func slogJSON(w io.Writer) *slog.Logger {
 
 // deadRedis points at a port where no Redis listens.
 func deadRedis() asynq.RedisClientOpt { return asynq.RedisClientOpt{Addr: "127.0.0.1:1"} }
-
-// lockedBuffer collects log lines from concurrent requests.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // response is an answer of the API.
 type response struct {

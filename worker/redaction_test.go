@@ -1,14 +1,12 @@
 package worker
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,24 +32,6 @@ const (
 
 // secretForms is testenv.LeakForms of the secrets and the CPR number alone.
 func secretForms(secrets ...string) []string { return testenv.LeakForms(append(secrets, cpr)...) }
-
-// syncBuffer collects log lines of concurrent goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // withData returns the sample of boligstoette-afgoerelse changed by edit.
 func withData(t *testing.T, edit func(m map[string]any)) []byte {
@@ -81,7 +61,7 @@ func field(m map[string]any, keys ...string) map[string]any {
 // and value and in every log line.
 func TestNoValueLeaks(t *testing.T) {
 	e := newEnv(t)
-	var logs syncBuffer
+	var logs testenv.Buffer
 	e.opts.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := e.client(t)
 	ctx := context.Background()

@@ -452,24 +452,6 @@ func TestBatchOutlivesReadTimeout(t *testing.T) {
 	}
 }
 
-// syncBuffer collects a process's output written from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serveInProcess runs `postbud serve` with args in this process until the test ends and
 // returns its base URL and token.
 func serveInProcess(t *testing.T, args ...string) (base, token string) {
@@ -477,7 +459,7 @@ func serveInProcess(t *testing.T, args ...string) (base, token string) {
 	dir := t.TempDir()
 	root, _ := filepath.Abs(samplesDir)
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &testenv.Buffer{}, &testenv.Buffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--templates", root}, args...), stdout, stderr)
