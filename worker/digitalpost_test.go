@@ -510,6 +510,9 @@ func TestDigitalPostBulk(t *testing.T) {
 		return ngdptest.FaultNone
 	})
 	d.opts.Bulk, d.opts.BulkDelay = 10, 2*time.Second
+	// Compressing ten messages with LZMA takes seconds under -race on a busy machine: the 1 s
+	// timeout of the other tests would fail every bulk request on time alone.
+	d.opts.ChannelTimeout = 20 * time.Second
 	c := d.client(t)
 	d.run(t, d.opts, 4)
 	var ids []string
