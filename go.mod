@@ -118,3 +118,7 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 )
+
+replace github.com/phpdave11/gofpdf => ./third_party/gofpdf
+
+replace github.com/johnfercher/maroto/v2 => ./third_party/maroto

@@ -1,0 +1,2 @@
+// Package pkg contains the public code of maroto.
+package pkg

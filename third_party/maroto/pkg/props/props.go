@@ -1,0 +1,2 @@
+// Package props contain the public properties of maroto.
+package props
