@@ -1,6 +1,7 @@
 package docx
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/postbud/postbud/internal/testdoc"
@@ -34,4 +35,95 @@ func BenchmarkRender(b *testing.B) {
 			b.ReportMetric(float64(size), "bytes/letter")
 		})
 	}
+}
+
+// BenchmarkStages times the stages of Render on the reference letter one by one: writing
+// word/document.xml, escaping its text, sizing the table columns, deflating document.xml,
+// packing every part (shared parts from the cache) and writing the zip records.
+func BenchmarkStages(b *testing.B) {
+	d := testdoc.Reference()
+	l, err := newLayout(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	build := func() *writer {
+		w := newWriter(d, l)
+		if err := w.document(); err != nil {
+			b.Fatal(err)
+		}
+		return w
+	}
+	w := build()
+	body := append([]byte(nil), w.body.b...)
+	w.release()
+
+	b.Run("document", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			build().release()
+		}
+	})
+	b.Run("escape", func(b *testing.B) {
+		b.ReportAllocs()
+		var out buf
+		n := 0
+		for _, p := range testdoc.Paragraphs {
+			n += len(p)
+		}
+		b.SetBytes(int64(n))
+		for b.Loop() {
+			out.b = out.b[:0]
+			for _, p := range testdoc.Paragraphs {
+				out.text(p)
+			}
+		}
+	})
+	b.Run("columnWidths", func(b *testing.B) {
+		var t *render.Table
+		for _, blk := range d.Body {
+			if tb, ok := blk.(*render.Table); ok {
+				t = tb
+			}
+		}
+		if t == nil {
+			b.Skip("the reference letter has no table")
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			columnWidths(t, 3, twips(l.textWidth), l.size)
+		}
+	})
+	b.Run("deflate", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		var z []byte
+		for b.Loop() {
+			z = deflateAppend(z[:0], body)
+		}
+		b.ReportMetric(float64(len(z)), "bytes")
+	})
+	b.Run("pack", func(b *testing.B) {
+		w := build()
+		defer w.release()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := w.pack(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("zip", func(b *testing.B) {
+		entries := make([]entry, 12)
+		for i := range entries {
+			entries[i] = entry{"word/part" + strconv.Itoa(i) + ".xml", packed{method: zipDeflate, size: 4096, data: body[:1024]}}
+		}
+		mod := zipTime(render.FixedDate)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := writeZip(entries, mod); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -3,11 +3,11 @@ package docx
 import (
 	"bytes"
 	"fmt"
-	"image"
-	_ "image/jpeg" // DecodeConfig of JPEG images
-	_ "image/png"  // DecodeConfig of PNG images
+	"image/jpeg"
+	"image/png"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/postbud/postbud/render"
 )
@@ -30,6 +30,7 @@ const (
 // rel is a relationship of word/document.xml beyond the fixed ones.
 type rel struct {
 	id, typ, target string
+	url             string // of a hyperlink, as the document has it
 	external        bool
 }
 
@@ -53,8 +54,9 @@ type writer struct {
 	l layout
 
 	body      buf
+	pooled    *[]byte // where body's buffer came from and goes back to
 	rels      []rel
-	links     map[string]string // URL -> relationship id
+	links     map[string]string // URL -> relationship id, once there are many
 	media     []*media
 	mediaOf   map[*render.Image]*media
 	nums      []num
@@ -65,10 +67,30 @@ type writer struct {
 }
 
 func newWriter(d *render.Document, l layout) *writer {
-	w := &writer{d: d, l: l}
-	w.body.b = make([]byte, 0, estimate(d))
+	w := &writer{d: d, l: l, pooled: bodies.Get().(*[]byte)}
+	b := (*w.pooled)[:0]
+	if n := estimate(d); cap(b) < n {
+		b = make([]byte, 0, n)
+	}
+	w.body.b = b
 	return w
 }
+
+// release hands the document.xml buffer back for the next letter; w must not be used after.
+func (w *writer) release() {
+	if cap(w.body.b) <= maxPooledBody {
+		*w.pooled = w.body.b[:0]
+		bodies.Put(w.pooled)
+	}
+	w.body.b, w.pooled = nil, nil
+}
+
+// bodies reuses the buffers document.xml is written into, so that a letter does not allocate
+// (and clear) tens of kilobytes; one that grew past maxPooledBody for an unusually long letter
+// is left to the garbage collector.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBody = 1 << 20
 
 // estimate guesses the size of document.xml so that the buffer is allocated once.
 func estimate(d *render.Document) int {
@@ -105,7 +127,20 @@ func estimate(d *render.Document) int {
 	return n
 }
 
-func (w *writer) nextRel() string { return "rId" + strconv.Itoa(firstRel+len(w.rels)) }
+func (w *writer) nextRel() string {
+	if n := firstRel + len(w.rels); n < len(relIDs) {
+		return relIDs[n]
+	}
+	return "rId" + strconv.Itoa(firstRel+len(w.rels))
+}
+
+// relIDs are the first relationship ids, written out.
+var relIDs = func() (ids [64]string) {
+	for i := range ids {
+		ids[i] = "rId" + strconv.Itoa(i)
+	}
+	return ids
+}()
 
 func (w *writer) fail(what string, err error) error {
 	if w.blockKind == "" {
@@ -297,13 +332,12 @@ func writeRun(b *buf, s string, r rPr) {
 	}
 	b.raw(`<w:r>`)
 	writeRPr(b, r)
-	for s != "" {
-		i := strings.IndexAny(s, "\n\t\r")
-		seg := s
-		if i >= 0 {
-			seg = s[:i]
-		}
-		if seg != "" {
+	// The next line feed, tab and carriage return at or after pos (len(s): none), each searched
+	// for again only once passed, so that a run with many breaks is still scanned in linear time.
+	nl, tab, cr := nextByte(s, 0, '\n'), nextByte(s, 0, '\t'), nextByte(s, 0, '\r')
+	for pos := 0; pos < len(s); {
+		i := min(nl, tab, cr)
+		if seg := s[pos:i]; seg != "" {
 			if seg[0] == ' ' || seg[len(seg)-1] == ' ' {
 				b.raw(`<w:t xml:space="preserve">`)
 			} else {
@@ -312,18 +346,30 @@ func writeRun(b *buf, s string, r rPr) {
 			b.text(seg)
 			b.raw(`</w:t>`)
 		}
-		if i < 0 {
+		if i == len(s) {
 			break
 		}
 		switch s[i] {
 		case '\n':
 			b.raw(`<w:br/>`)
+			nl = nextByte(s, i+1, '\n')
 		case '\t':
 			b.raw(`<w:tab/>`)
+			tab = nextByte(s, i+1, '\t')
+		default: // '\r'
+			cr = nextByte(s, i+1, '\r')
 		}
-		s = s[i+1:]
+		pos = i + 1
 	}
 	b.raw(`</w:r>`)
+}
+
+// nextByte returns the index of the first c in s at or after from, or len(s) if there is none.
+func nextByte(s string, from int, c byte) int {
+	if j := strings.IndexByte(s[from:], c); j >= 0 {
+		return from + j
+	}
+	return len(s)
 }
 
 // runs writes inline runs; base is added to each run's own style. Runs with a link become
@@ -348,15 +394,30 @@ func (w *writer) runs(rs []render.Run, base rPr) {
 
 // link returns the relationship id of an external hyperlink, adding it the first time.
 func (w *writer) link(url string) string {
-	if id, ok := w.links[url]; ok {
-		return id
-	}
-	if w.links == nil {
-		w.links = make(map[string]string)
+	if w.links != nil {
+		if id, ok := w.links[url]; ok {
+			return id
+		}
+	} else {
+		for _, r := range w.rels { // few: a map only once there are many
+			if r.external && r.url == url {
+				return r.id
+			}
+		}
 	}
 	id := w.nextRel()
-	w.rels = append(w.rels, rel{id: id, typ: relTypeHyperlink, target: uriEscape(url), external: true})
-	w.links[url] = id
+	w.rels = append(w.rels, rel{id: id, typ: relTypeHyperlink, target: uriEscape(url), url: url, external: true})
+	if w.links == nil && len(w.rels) > 16 {
+		w.links = make(map[string]string, 2*len(w.rels))
+		for _, r := range w.rels {
+			if r.external {
+				w.links[r.url] = r.id
+			}
+		}
+	}
+	if w.links != nil {
+		w.links[url] = id
+	}
 	return id
 }
 
@@ -399,7 +460,7 @@ func (w *writer) blockXML(blk render.Block) error {
 			return nil
 		}
 		lvl := min(max(blk.Level, 1), 3)
-		w.pOpen(pPr{style: "Heading" + strconv.Itoa(lvl)})
+		w.pOpen(pPr{style: headingStyles[lvl-1]})
 		w.runs(blk.Runs, rPr{})
 		b.raw(`</w:p>`)
 	case *render.Paragraph:
@@ -467,6 +528,8 @@ func (w *writer) blockXML(blk render.Block) error {
 	w.blockKind = ""
 	return nil
 }
+
+var headingStyles = [...]string{"Heading1", "Heading2", "Heading3"}
 
 // Lists indent 360 twips (6.35 mm) per level; numbering.xml uses the same steps.
 const listIndent = 360
@@ -558,7 +621,11 @@ func (w *writer) mediaFor(im *render.Image) (*media, error) {
 	if format == "" {
 		return nil, fmt.Errorf("image of %d bytes is neither PNG nor JPEG; convert it to PNG", len(im.Data))
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(im.Data))
+	decodeConfig := png.DecodeConfig // only the header is read: no format sniffing, no bufio
+	if format == "jpeg" {
+		decodeConfig = jpeg.DecodeConfig
+	}
+	cfg, err := decodeConfig(bytes.NewReader(im.Data))
 	if err != nil {
 		return nil, fmt.Errorf("read %s header: %w", format, err)
 	}

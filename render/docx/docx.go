@@ -1,15 +1,9 @@
 package docx
 
 import (
-	"archive/zip"
-	"bytes"
-	"compress/flate"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"math"
-	"sync"
-	"time"
 
 	"github.com/postbud/postbud/render"
 )
@@ -26,6 +20,7 @@ func Render(d *render.Document) ([]byte, error) {
 		return nil, fmt.Errorf("docx: render %q: %w", d.Meta.Title, err)
 	}
 	w := newWriter(d, l)
+	defer w.release()
 	if err := w.document(); err != nil {
 		return nil, fmt.Errorf("docx: render %q: %w", d.Meta.Title, err)
 	}
@@ -77,116 +72,4 @@ func newLayout(d *render.Document) (layout, error) {
 	a := d.Accent
 	l.accent = hexColor(a.R, a.G, a.B)
 	return l, nil
-}
-
-// part is one file of the package.
-type part struct {
-	name  string
-	data  []byte
-	store bool // already compressed (images): stored, not deflated
-	reuse bool // likely the same for many letters: worth caching compressed
-}
-
-// flateWriters reuses deflate state between documents: a fresh flate.Writer allocates about
-// 1 MB, more than a whole letter costs otherwise.
-var flateWriters = sync.Pool{New: func() any {
-	fw, _ := flate.NewWriter(nil, flate.BestSpeed)
-	return fw
-}}
-
-// deflate compresses data at flate.BestSpeed. The output depends only on data.
-func deflate(data []byte) []byte {
-	var out bytes.Buffer
-	out.Grow(len(data)/3 + 64)
-	fw := flateWriters.Get().(*flate.Writer)
-	fw.Reset(&out)
-	fw.Write(data) // writes to a bytes.Buffer do not fail
-	fw.Close()
-	flateWriters.Put(fw)
-	return out.Bytes()
-}
-
-// storeBelow is the size under which a part is stored rather than deflated: compressing a few
-// hundred bytes saves little and costs a Huffman table each.
-const storeBelow = 1024
-
-// compressed caches the deflated form of parts that repeat from letter to letter (styles,
-// numbering, settings, footer, relationships of letters from one template), keyed by their
-// exact content, so the cache never changes the output, only the time it takes. It holds at most
-// cacheEntries parts of at most cacheMaxPart bytes (under 32 MB) and starts afresh when full.
-var compressed = struct {
-	sync.Mutex
-	m map[string]packed
-}{m: make(map[string]packed)}
-
-const (
-	cacheEntries = 512
-	cacheMaxPart = 64 << 10
-)
-
-// useCache is switched off by benchmarks that measure a cold render.
-var useCache = true
-
-type packed struct {
-	data []byte
-	crc  uint32
-}
-
-func pack1(p part) packed {
-	if !p.reuse || !useCache || len(p.data) > cacheMaxPart {
-		return packed{deflate(p.data), crc32.ChecksumIEEE(p.data)}
-	}
-	compressed.Lock()
-	c, ok := compressed.m[string(p.data)]
-	compressed.Unlock()
-	if ok {
-		return c
-	}
-	c = packed{deflate(p.data), crc32.ChecksumIEEE(p.data)}
-	compressed.Lock()
-	if len(compressed.m) >= cacheEntries {
-		clear(compressed.m)
-	}
-	compressed.m[string(p.data)] = c
-	compressed.Unlock()
-	return c
-}
-
-// pack writes the parts into a zip archive in a fixed order with a fixed time stamp.
-func (w *writer) pack() ([]byte, error) {
-	parts := w.parts()
-	size := 0
-	for _, p := range parts {
-		size += len(p.data)
-	}
-	var out bytes.Buffer
-	out.Grow(size/3 + 4096)
-	zw := zip.NewWriter(&out)
-	mod := w.d.Meta.CreatedOrFixed()
-	if mod.Year() < 1980 || mod.Year() > 2107 { // the zip format cannot hold other years
-		mod = render.FixedDate
-	}
-	mod = time.Date(mod.Year(), mod.Month(), mod.Day(), mod.Hour(), mod.Minute(), mod.Second(), 0, time.UTC)
-	for _, p := range parts {
-		h := &zip.FileHeader{Name: p.name, Method: zip.Store, Modified: mod, UncompressedSize64: uint64(len(p.data))}
-		data := p.data
-		if p.store || len(p.data) < storeBelow {
-			h.CRC32 = crc32.ChecksumIEEE(p.data)
-		} else {
-			c := pack1(p)
-			h.Method, h.CRC32, data = zip.Deflate, c.crc, c.data
-		}
-		h.CompressedSize64 = uint64(len(data))
-		f, err := zw.CreateRaw(h)
-		if err != nil {
-			return nil, fmt.Errorf("docx: write %s: %w", p.name, err)
-		}
-		if _, err := f.Write(data); err != nil {
-			return nil, fmt.Errorf("docx: write %s: %w", p.name, err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("docx: finish archive: %w", err)
-	}
-	return out.Bytes(), nil
 }

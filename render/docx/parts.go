@@ -6,40 +6,15 @@ import (
 	"time"
 )
 
-// parts returns every part of the package in the order they are written.
-func (w *writer) parts() []part {
-	ps := make([]part, 0, 11+len(w.media))
-	ps = append(ps,
-		part{name: "[Content_Types].xml", data: w.contentTypes(), reuse: true},
-		part{name: "_rels/.rels", data: []byte(packageRels)},
-		part{name: "docProps/core.xml", data: w.core()},
-		part{name: "docProps/app.xml", data: w.app(), reuse: true},
-		part{name: "word/document.xml", data: w.body.b},
-		part{name: "word/styles.xml", data: w.styles(), reuse: true},
-		part{name: "word/numbering.xml", data: w.numbering(), reuse: true},
-		part{name: "word/settings.xml", data: w.settings(), reuse: true},
-		part{name: "word/header1.xml", data: []byte(header)},
-		part{name: "word/footer1.xml", data: w.footer(), reuse: true},
-		part{name: "word/_rels/document.xml.rels", data: w.documentRels(), reuse: true},
-	)
-	for _, m := range w.media {
-		ps = append(ps, part{name: "word/" + m.name, data: m.data, store: true})
-	}
-	return ps
-}
-
 const xmlHeader = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
 
 const packageRels = xmlHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>`
 
 const contentTypes = xmlHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`
 
-func (w *writer) contentTypes() []byte { return []byte(contentTypes) }
-
 const fixedDocumentRels = xmlHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="` + relStyles + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="` + relNumbering + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="` + relSettings + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="` + relHeader + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="` + relFooter + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>`
 
-func (w *writer) documentRels() []byte {
-	b := buf{b: make([]byte, 0, len(fixedDocumentRels)+160*len(w.rels)+32)}
+func (w *writer) documentRels(b *buf) {
 	b.raw(fixedDocumentRels)
 	for _, r := range w.rels {
 		b.raw(`<Relationship Id="`)
@@ -54,33 +29,44 @@ func (w *writer) documentRels() []byte {
 		b.raw(`"/>`)
 	}
 	b.raw(`</Relationships>`)
-	return b.b
 }
 
-func (w *writer) core() []byte {
+func (w *writer) core(b *buf) {
 	m := w.d.Meta
-	b := buf{b: make([]byte, 0, 1024)}
 	b.raw(xmlHeader + `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
-	el := func(name, v string) {
+	el := func(open, close, v string) {
 		if v == "" {
 			return
 		}
-		b.raw("<" + name + ">")
+		b.raw(open)
 		b.text(v)
-		b.raw("</" + name + ">")
+		b.raw(close)
 	}
-	el("dc:title", m.Title)
-	el("dc:subject", m.Subject)
-	el("dc:creator", m.Author)
-	el("cp:keywords", strings.Join(m.Keywords, ", "))
-	el("dc:language", m.Language)
-	created := m.CreatedOrFixed().Format(time.RFC3339)
-	b.raw(`<dcterms:created xsi:type="dcterms:W3CDTF">` + created + `</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">` + created + `</dcterms:modified></cp:coreProperties>`)
-	return b.b
+	el("<dc:title>", "</dc:title>", m.Title)
+	el("<dc:subject>", "</dc:subject>", m.Subject)
+	el("<dc:creator>", "</dc:creator>", m.Author)
+	if len(m.Keywords) > 0 && (len(m.Keywords) > 1 || m.Keywords[0] != "") {
+		b.raw("<cp:keywords>")
+		for i, k := range m.Keywords {
+			if i > 0 {
+				b.raw(", ")
+			}
+			b.text(k)
+		}
+		b.raw("</cp:keywords>")
+	}
+	el("<dc:language>", "</dc:language>", m.Language)
+	created := m.CreatedOrFixed()
+	b.raw(`<dcterms:created xsi:type="dcterms:W3CDTF">`)
+	var stamp [64]byte
+	ts := created.AppendFormat(stamp[:0], time.RFC3339)
+	b.bytes(ts)
+	b.raw(`</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">`)
+	b.bytes(ts)
+	b.raw(`</dcterms:modified></cp:coreProperties>`)
 }
 
-func (w *writer) app() []byte {
-	b := buf{b: make([]byte, 0, 512)}
+func (w *writer) app(b *buf) {
 	b.raw(xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>`)
 	app := w.d.Meta.Creator
 	if app == "" {
@@ -94,13 +80,11 @@ func (w *writer) app() []byte {
 		b.raw(`</Company>`)
 	}
 	b.raw(`</Properties>`)
-	return b.b
 }
 
 const settingsStart = xmlHeader + `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:zoom w:percent="100"/><w:defaultTabStop w:val="709"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>`
 
-func (w *writer) settings() []byte {
-	b := buf{b: make([]byte, 0, len(settingsStart)+80)}
+func (w *writer) settings(b *buf) {
 	b.raw(settingsStart)
 	if w.l.lang != "" {
 		b.raw(`<w:themeFontLang w:val="`)
@@ -108,7 +92,6 @@ func (w *writer) settings() []byte {
 		b.raw(`"/>`)
 	}
 	b.raw(`</w:settings>`)
-	return b.b
 }
 
 const wordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
@@ -120,36 +103,35 @@ const header = xmlHeader + `<w:hdr ` + wordNS + `><w:p><w:pPr><w:pStyle w:val="H
 
 // footer writes the footer line and the page label, whose {page} and {pages} become PAGE and
 // NUMPAGES fields.
-func (w *writer) footer() []byte {
-	b := buf{b: make([]byte, 0, 1024+len(w.d.Footer)+len(w.d.PageLabel))}
+func (w *writer) footer(b *buf) {
 	b.raw(xmlHeader + `<w:ftr ` + wordNS + `>`)
 	wrote := false
 	if w.d.Footer != "" {
-		writePPr(&b, pPr{style: "Footer"})
-		writeRun(&b, w.d.Footer, rPr{})
+		writePPr(b, pPr{style: "Footer"})
+		writeRun(b, w.d.Footer, rPr{})
 		b.raw(`</w:p>`)
 		wrote = true
 	}
 	if w.d.PageLabel != "" {
-		writePPr(&b, pPr{style: "Footer", jc: "right"})
+		writePPr(b, pPr{style: "Footer", jc: "right"})
 		s := w.d.PageLabel
 		for s != "" {
 			i := strings.IndexByte(s, '{')
 			if i < 0 {
-				writeRun(&b, s, rPr{})
+				writeRun(b, s, rPr{})
 				break
 			}
 			switch {
 			case strings.HasPrefix(s[i:], "{pages}"):
-				writeRun(&b, s[:i], rPr{})
-				field(&b, "NUMPAGES")
+				writeRun(b, s[:i], rPr{})
+				field(b, "NUMPAGES")
 				s = s[i+len("{pages}"):]
 			case strings.HasPrefix(s[i:], "{page}"):
-				writeRun(&b, s[:i], rPr{})
-				field(&b, "PAGE")
+				writeRun(b, s[:i], rPr{})
+				field(b, "PAGE")
 				s = s[i+len("{page}"):]
 			default:
-				writeRun(&b, s[:i+1], rPr{})
+				writeRun(b, s[:i+1], rPr{})
 				s = s[i+1:]
 			}
 		}
@@ -160,19 +142,19 @@ func (w *writer) footer() []byte {
 		b.raw(`<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr></w:p>`)
 	}
 	b.raw(`</w:ftr>`)
-	return b.b
 }
 
 // field writes a complex field (PAGE, NUMPAGES) with "1" as its cached result; Word and
 // LibreOffice compute the real value when they lay out the page.
 func field(b *buf, instr string) {
-	b.raw(`<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> ` + instr + ` \* MERGEFORMAT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>`)
+	b.raw(`<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> `)
+	b.raw(instr)
+	b.raw(` \* MERGEFORMAT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>`)
 }
 
 // styles writes word/styles.xml: the document defaults (font, size, language) and the styles the
 // body uses, with the accent colour on headings.
-func (w *writer) styles() []byte {
-	b := buf{b: make([]byte, 0, 6144)}
+func (w *writer) styles(b *buf) {
 	l := w.l
 	sz := halfPoints(l.size)
 	b.raw(xmlHeader + `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="`)
@@ -211,33 +193,51 @@ func (w *writer) styles() []byte {
 	b.raw(`<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="200" w:after="160"/></w:pPr><w:rPr><w:b/><w:bCs/>`)
 	styleSize(l.size * 1.2)
 	b.raw(`</w:rPr></w:style>`)
-	for i, scale := range []float64{1.6, 1.3, 1.1} {
-		n := strconv.Itoa(i + 1)
-		b.raw(`<w:style w:type="paragraph" w:styleId="Heading` + n + `"><w:name w:val="heading ` + n + `"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="`)
-		b.int([]int{360, 280, 240}[i])
-		b.raw(`" w:after="120"/><w:outlineLvl w:val="`)
-		b.int(i)
-		b.raw(`"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="` + l.accent + `"/>`)
-		styleSize(l.size * scale)
+	for _, h := range headingStyleParts {
+		b.raw(h.open)
+		b.raw(`"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="`)
+		b.raw(l.accent)
+		b.raw(`"/>`)
+		styleSize(l.size * h.scale)
 		b.raw(`</w:rPr></w:style>`)
 	}
 	b.raw(`<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="34"/><w:qFormat/><w:pPr><w:spacing w:after="60"/><w:ind w:left="720"/></w:pPr></w:style>`)
-	for _, name := range []string{"Header", "Footer"} {
-		b.raw(`<w:style w:type="paragraph" w:styleId="` + name + `"><w:name w:val="` + strings.ToLower(name) + `"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:color w:val="404040"/>`)
+	for _, open := range headerFooterStyles {
+		b.raw(open)
 		styleSize(l.size * 0.8)
 		b.raw(`</w:rPr></w:style>`)
 	}
 	b.raw(`<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>`)
 	b.raw(`<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:left w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:right w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>`)
 	b.raw(`</w:styles>`)
-	return b.b
+}
+
+// headingStyleParts are the heading styles up to their colour, and their size relative to the
+// body text.
+var headingStyleParts = func() (hs [3]struct {
+	open  string
+	scale float64
+}) {
+	for i, scale := range []float64{1.6, 1.3, 1.1} {
+		n := strconv.Itoa(i + 1)
+		hs[i].open = `<w:style w:type="paragraph" w:styleId="Heading` + n + `"><w:name w:val="heading ` + n + `"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="` +
+			strconv.Itoa([]int{360, 280, 240}[i]) + `" w:after="120"/><w:outlineLvl w:val="` + strconv.Itoa(i)
+		hs[i].scale = scale
+	}
+	return hs
+}()
+
+// headerFooterStyles are the Header and Footer paragraph styles up to their size.
+var headerFooterStyles = [...]string{headerFooterStyle("Header"), headerFooterStyle("Footer")}
+
+func headerFooterStyle(name string) string {
+	return `<w:style w:type="paragraph" w:styleId="` + name + `"><w:name w:val="` + strings.ToLower(name) + `"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:color w:val="404040"/>`
 }
 
 // numbering writes word/numbering.xml: one abstract bullet list and one abstract decimal list of
 // nine levels each, and one w:num per list in the document. Every ordered list restarts at its
 // Start through a start override on its level.
-func (w *writer) numbering() []byte {
-	b := buf{b: make([]byte, 0, len(abstractNumbering)+160*len(w.nums)+64)}
+func (w *writer) numbering(b *buf) {
 	b.raw(abstractNumbering)
 	for i, n := range w.nums {
 		b.raw(`<w:num w:numId="`)
@@ -253,7 +253,6 @@ func (w *writer) numbering() []byte {
 		b.raw(`"/></w:lvlOverride></w:num>`)
 	}
 	b.raw(`</w:numbering>`)
-	return b.b
 }
 
 var abstractNumbering = func() string {

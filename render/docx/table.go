@@ -2,6 +2,8 @@ package docx
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/postbud/postbud/render"
 )
@@ -102,33 +104,7 @@ func (w *writer) cell(runs []render.Run, width int, jc, shade string, rule, bold
 // Liberation Sans and Arial; a word's minimum gets 10% to spare, since a column narrower than
 // its longest word splits that word. The last column takes the rounding.
 func columnWidths(t *render.Table, n, total int, sizePt float64) []int {
-	em := sizePt * 20 // twips
-	width := func(s string, bold bool) float64 {
-		w := 0.0
-		for _, r := range s {
-			w += advance(r)
-		}
-		if bold {
-			w *= 1.08
-		}
-		return w * em
-	}
-	ws := render.ColumnWidths(t, n, float64(total), cellMarginTwips, func(c render.Cell, bold bool) (pref, least float64) {
-		line := 0.0
-		for _, r := range c.Runs {
-			b := bold || r.Bold
-			for i, part := range strings.Split(r.Text, "\n") {
-				if i > 0 { // a hard line break
-					pref, line = max(pref, line), 0
-				}
-				line += width(part, b)
-				for _, word := range strings.Fields(part) {
-					least = max(least, 1.1*width(word, b))
-				}
-			}
-		}
-		return max(pref, line), least
-	})
+	ws := render.ColumnWidths(t, n, float64(total), cellMarginTwips, cellMeasure(sizePt))
 	widths := make([]int, n)
 	used := 0
 	for i := range n - 1 {
@@ -139,8 +115,84 @@ func columnWidths(t *render.Table, n, total int, sizePt float64) []int {
 	return widths
 }
 
+// cellMeasure measures cells set at sizePt for render.ColumnWidths, in twips. One pass over each
+// run sums the advance of every line (between hard line breaks) and of every word (between white
+// space as strings.Fields has it) rune by rune, in order.
+func cellMeasure(sizePt float64) render.CellMeasure {
+	em := sizePt * 20 // twips
+	width := func(sum float64, bold bool) float64 {
+		if bold {
+			sum *= 1.08
+		}
+		return sum * em
+	}
+	return func(c render.Cell, bold bool) (pref, least float64) {
+		line := 0.0
+		for _, r := range c.Runs {
+			b := bold || r.Bold
+			var part, word float64
+			inWord := false
+			for i, text := 0, r.Text; i < len(text); {
+				ch, size := rune(text[i]), 1
+				var a float64
+				var space bool
+				if ch < utf8.RuneSelf {
+					m := asciiMetrics[ch]
+					a, space = m.advance, m.space
+				} else {
+					ch, size = utf8.DecodeRuneInString(text[i:])
+					a, space = advance(ch), unicode.IsSpace(ch)
+				}
+				i += size
+				if space {
+					if inWord {
+						least = max(least, 1.1*width(word, b))
+						word, inWord = 0, false
+					}
+					if ch == '\n' { // a hard line break
+						line += width(part, b)
+						pref, line, part = max(pref, line), 0, 0
+						continue
+					}
+				} else {
+					word += a
+					inWord = true
+				}
+				part += a
+			}
+			if inWord {
+				least = max(least, 1.1*width(word, b))
+			}
+			line += width(part, b)
+		}
+		return max(pref, line), least
+	}
+}
+
 // advance estimates the width of r in em in Liberation Sans Regular (metric-compatible with Arial).
 func advance(r rune) float64 {
+	if r < utf8.RuneSelf {
+		return asciiMetrics[r].advance
+	}
+	if r == 'Æ' || r == 'æ' {
+		return 0.944
+	}
+	return 0.556
+}
+
+// asciiMetrics holds advanceOf and unicode.IsSpace of every ASCII character.
+var asciiMetrics = func() (t [utf8.RuneSelf]struct {
+	advance float64
+	space   bool
+}) {
+	for r := range t {
+		t[r].advance, t[r].space = advanceOf(rune(r)), unicode.IsSpace(rune(r))
+	}
+	return t
+}()
+
+// advanceOf is the definition advance follows, by rune (advance is a table lookup for ASCII).
+func advanceOf(r rune) float64 {
 	switch {
 	case r == ' ' || strings.ContainsRune("ijl.,:;!|'", r):
 		return 0.278
