@@ -567,6 +567,7 @@ type Fpdf struct {
 	zoomMode         string                     // zoom display mode
 	layoutMode       string                     // layout display mode
 	xmp              []byte                     // XMP metadata
+	pdfa             pdfaType                   // PDF/A, document language and file identifier (pdfa.go)
 	producer         string                     // producer
 	title            string                     // title
 	subject          string                     // subject

@@ -25,6 +25,7 @@ import (
 	"math"
 	"math/rand"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -1776,9 +1777,13 @@ func ExampleFpdf_RegisterImageReader() {
 		wd       = 210
 		ht       = 297
 		fontSize = 15
-		urlStr   = "https://github.com/phpdave11/gofpdf/blob/master/image/gofpdf.png?raw=true"
 		msgStr   = `Images from the web can be easily embedded when a PDF document is generated.`
 	)
+	// postbud fork: upstream fetched https://github.com/phpdave11/gofpdf/blob/master/image/gofpdf.png
+	// and failed offline; a local server serves the same image.
+	srv := httptest.NewServer(http.FileServer(http.Dir(example.ImageFile(""))))
+	defer srv.Close()
+	urlStr := srv.URL + "/gofpdf.png"
 
 	var (
 		rsp *http.Response

@@ -55,6 +55,15 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+	// PostScriptName is the font's name table entry 6, "" when it has none.
+	PostScriptName string
+	// base is the font's parsed, read-only metrics and subsetting tables, shared by every
+	// document that uses the same font bytes (see fontcache.go).
+	base *utf8FontBase
+	// usedGIDs lists the glyph ids (of the original font) the last GenerateCutFont kept, sorted.
+	usedGIDs []int
+	// mode is how the document embeds the font, fixed when the document adds it.
+	mode UTF8FontEmbedding
 }
 
 type tableDescription struct {
@@ -164,19 +173,27 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 	return answer
 }
 
+// generateChecksum returns the TrueType checksum of data as two 16-bit halves. data is read as if
+// padded with zeros to a multiple of four bytes; it is never written to (upstream appended the
+// padding to data, which is often a sub-slice of the caller's font bytes: a data race when
+// documents rendered at the same time share a font).
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
-	if (len(data) % 4) != 0 {
-		for i := 0; (len(data) % 4) != 0; i++ {
-			data = append(data, 0)
-		}
-	}
+	var tail [4]byte
+	n := len(data) &^ 3
+	copy(tail[:], data[n:])
 	answer := []int{0x0000, 0x0000}
-	for i := 0; i < len(data); i += 4 {
-		answer[0] += (int(data[i]) << 8) + int(data[i+1])
-		answer[1] += (int(data[i+2]) << 8) + int(data[i+3])
+	add := func(b []byte) {
+		answer[0] += (int(b[0]) << 8) + int(b[1])
+		answer[1] += (int(b[2]) << 8) + int(b[3])
 		answer[0] += answer[1] >> 16
 		answer[1] = answer[1] & 0xFFFF
 		answer[0] = answer[0] & 0xFFFF
+	}
+	for i := 0; i < n; i += 4 {
+		add(data[i : i+4])
+	}
+	if n < len(data) {
+		add(tail[:])
 	}
 	return answer
 }
@@ -189,7 +206,7 @@ func (utf *utf8FontFile) skip(delta int) {
 	_, _ = utf.fileReader.seek(int64(delta), 1)
 }
 
-//SeekTable position
+// SeekTable position
 func (utf *utf8FontFile) SeekTable(name string) int {
 	return utf.seekTable(name, 0)
 }
@@ -323,6 +340,9 @@ func (utf *utf8FontFile) parseNAMETable() int {
 		}
 		if currentName != "" && names[nameID] == "" {
 			names[nameID] = currentName
+			if nameID == 6 {
+				utf.PostScriptName = currentName
+			}
 			counter--
 			if counter == 0 {
 				break
@@ -598,7 +618,11 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 	}
 	searchRange = searchRange * 2
 	rangeShift := segCount*2 - searchRange
-	length := 16 + (8 * segCount) + (numSymbols + 1)
+	// Format 4 subtable: 16 bytes of header, reservedPad and 0xFFFF segment, then four uint16
+	// arrays of segCount entries. Every segment maps by idDelta (idRangeOffset 0), so there is no
+	// glyphIdArray; upstream wrote one anyway, and a length that did not match it (often odd),
+	// which fontTools and strict readers reject.
+	length := 16 + (8 * segCount)
 	cmap := []int{0, 1, 3, 1, 0, 12, 4, length, 0, segCount * 2, searchRange, entrySelector, rangeShift}
 
 	for _, start := range cidArrayKeys {
@@ -622,12 +646,6 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 
 	}
 	cmap = append(cmap, 0)
-	for _, start := range cidArrayKeys {
-		for _, glidx := range cidArray[start] {
-			cmap = append(cmap, glidx)
-		}
-	}
-	cmap = append(cmap, 0)
 	cmapstr := make([]byte, 0)
 	for _, cm := range cmap {
 		cmapstr = append(cmapstr, packUint16(cm)...)
@@ -635,45 +653,57 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 	return cmapstr
 }
 
-//GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
+// GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
 func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
-	utf.fileReader.readerPosition = 0
-	utf.symbolPosition = make([]int, 0)
-	utf.charSymbolDictionary = make(map[int]int)
-	utf.tableDescriptions = make(map[string]*tableDescription)
-	utf.outTablesData = make(map[string][]byte)
-	utf.Ascent = 0
-	utf.Descent = 0
-	utf.skip(4)
-	utf.LastRune = 0
-	utf.generateTableDescriptions()
+	return utf.cutFont(usedRunes, false)
+}
 
-	utf.SeekTable("head")
-	utf.skip(50)
-	LocaFormat := utf.readUint16()
-
-	utf.SeekTable("hhea")
-	utf.skip(34)
-	metricsCount := utf.readUint16()
-	oldMetrics := metricsCount
-
-	utf.SeekTable("maxp")
-	utf.skip(4)
-	numSymbols := utf.readUint16()
-
-	symbolCharDictionary := utf.generateCMAP()
-	if symbolCharDictionary == nil {
+// cutFont returns a TrueType font of the glyphs for usedRunes (and the glyphs their composite
+// glyphs use). With keepGIDs the glyphs keep their ids in the original font (the other glyphs are
+// left empty), so the font's cmap and the document's CIDToGIDMap are those of the original;
+// without, they are renumbered from 0 in the order of their original ids. The font's tables are
+// parsed once per font (utf8FontBase) and only read here, so documents may cut the same font at
+// the same time.
+func (utf *utf8FontFile) cutFont(usedRunes map[int]int, keepGIDs bool) []byte {
+	b := utf.base
+	if b == nil {
+		var err error
+		if b, err = newUTF8FontBase(utf.fileReader.array, false); err != nil {
+			return nil
+		}
+		utf.base = b
+	}
+	if b.cmap == nil {
 		return nil
 	}
-
-	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
-
-	utf.parseLOCATable(LocaFormat, numSymbols)
+	utf.fileReader = &fileReader{array: b.data}
+	utf.tableDescriptions = b.tables
+	utf.symbolPosition = b.loca
+	utf.charSymbolDictionary = b.cmap
+	utf.outTablesData = make(map[string][]byte, 16)
+	utf.LastRune = 0
+	oldMetrics := b.metricsCount
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
+	utf.usedGIDs = keySortInt(symbolCollection)
 
-	metricsCount = len(symbolCollection)
-	numSymbols = metricsCount
+	numSymbols := len(symbolCollection)
+	metricsCount := numSymbols
+	if keepGIDs {
+		numSymbols = b.numSymbols
+		metricsCount = oldMetrics
+		for gid := range symbolArray {
+			symbolArray[gid] = gid
+		}
+		for r := range cidSymbolPairCollection {
+			cidSymbolPairCollection[r] = b.cmap[r]
+		}
+		utf.CodeSymbolDictionary = cidSymbolPairCollection
+		symbolCollectionKeys = make([]int, b.numSymbols)
+		for gid := range symbolCollectionKeys {
+			symbolCollectionKeys[gid] = gid
+		}
+	}
 
 	utf.setOutTable("name", utf.getTableData("name"))
 	utf.setOutTable("cvt ", utf.getTableData("cvt "))
@@ -691,17 +721,26 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 
 	symbolData := utf.getTableData("glyf")
 
-	offsets := make([]int, 0)
-	glyfData := make([]byte, 0)
+	offsets := make([]int, 0, len(symbolCollectionKeys)+1)
+	glyfData := make([]byte, 0, 4096)
 	pos := 0
-	hmtxData := make([]byte, 0)
+	var hmtxData []byte
+	if keepGIDs {
+		hmtxData = utf.getTableData("hmtx")
+	} else {
+		hmtxData = make([]byte, 0, 4*len(symbolCollectionKeys))
+	}
 	utf.symbolData = make(map[int]map[string][]int, 0)
 
 	for _, originalSymbolIdx := range symbolCollectionKeys {
-		hm := utf.getMetrics(oldMetrics, originalSymbolIdx)
-		hmtxData = append(hmtxData, hm...)
+		if !keepGIDs {
+			hmtxData = append(hmtxData, utf.getMetrics(oldMetrics, originalSymbolIdx)...)
+		}
 
 		offsets = append(offsets, pos)
+		if _, used := symbolCollection[originalSymbolIdx]; !used {
+			continue // keepGIDs: an empty glyph
+		}
 		symbolPos := utf.symbolPosition[originalSymbolIdx]
 		symbolLen := utf.symbolPosition[originalSymbolIdx+1] - symbolPos
 		data := symbolData[symbolPos : symbolPos+symbolLen]
@@ -710,7 +749,7 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 			up = unpackUint16(data[0:2])
 		}
 
-		if symbolLen > 2 && (up&(1<<15)) != 0 {
+		if !keepGIDs && symbolLen > 2 && (up&(1<<15)) != 0 {
 			posInSymbol := 10
 			flags := symbolContinue
 			nComponentElements := 0
@@ -758,16 +797,19 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 
 	utf.setOutTable("hmtx", hmtxData)
 
-	locaData := make([]byte, 0)
+	var LocaFormat int
+	var locaData []byte
 	if ((pos + 1) >> 1) > 0xFFFF {
 		LocaFormat = 1
-		for _, offset := range offsets {
-			locaData = append(locaData, packUint32(offset)...)
+		locaData = make([]byte, 4*len(offsets))
+		for i, offset := range offsets {
+			binary.BigEndian.PutUint32(locaData[4*i:], uint32(offset))
 		}
 	} else {
 		LocaFormat = 0
-		for _, offset := range offsets {
-			locaData = append(locaData, packUint16(offset/2)...)
+		locaData = make([]byte, 2*len(offsets))
+		for i, offset := range offsets {
+			binary.BigEndian.PutUint16(locaData[2*i:], uint16(offset/2))
 		}
 	}
 	utf.setOutTable("loca", locaData)
