@@ -1,6 +1,6 @@
 module github.com/johnfercher/maroto/v2
 
-go 1.21.1
+go 1.24
 
 require (
 	github.com/boombuler/barcode v1.0.1

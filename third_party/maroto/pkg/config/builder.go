@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phpdave11/gofpdf"
+
 	"github.com/johnfercher/maroto/v2/pkg/consts/generation"
 
 	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
@@ -48,6 +50,7 @@ type Builder interface {
 	WithBackgroundImage([]byte, extension.Type) Builder
 	WithDisableAutoPageBreak(disabled bool) Builder
 	WithKeywords(keywordsStr string, isUTF8 bool) Builder
+	WithGofpdfSetup(setup func(*gofpdf.Fpdf)) Builder
 	Build() *entity.Config
 }
 
@@ -69,6 +72,7 @@ type CfgBuilder struct {
 	backgroundImage      *entity.Image
 	disableAutoPageBreak bool
 	generationMode       generation.Mode
+	gofpdfSetup          func(*gofpdf.Fpdf)
 }
 
 // NewBuilder is responsible to create an instance of Builder.
@@ -400,6 +404,14 @@ func (b *CfgBuilder) WithKeywords(keywordsStr string, isUTF8 bool) Builder {
 	return b
 }
 
+// WithGofpdfSetup sets a function that receives each gofpdf document right after Maroto creates
+// it (before fonts, margins and the first page), to set what Maroto does not expose. Nil sets
+// none. (postbud's fork.)
+func (b *CfgBuilder) WithGofpdfSetup(setup func(*gofpdf.Fpdf)) Builder {
+	b.gofpdfSetup = setup
+	return b
+}
+
 // Build finalizes the customization returning the entity.Config.
 func (b *CfgBuilder) Build() *entity.Config {
 	if b.pageNumber != nil {
@@ -422,6 +434,7 @@ func (b *CfgBuilder) Build() *entity.Config {
 		CustomFonts:          b.customFonts,
 		BackgroundImage:      b.backgroundImage,
 		DisableAutoPageBreak: b.disableAutoPageBreak,
+		GofpdfSetup:          b.gofpdfSetup,
 	}
 }
 

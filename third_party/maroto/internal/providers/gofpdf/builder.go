@@ -39,7 +39,7 @@ func NewBuilder() *builder {
 
 // Build create a new Dependencies
 func (b *builder) Build(cfg *entity.Config, cache cache.Cache) *Dependencies {
-	fpdf := gofpdfwrapper.NewCustom(&gofpdf.InitType{
+	doc := gofpdf.NewCustom(&gofpdf.InitType{
 		OrientationStr: "P",
 		UnitStr:        "mm",
 		FontDirStr:     "",
@@ -48,6 +48,10 @@ func (b *builder) Build(cfg *entity.Config, cache cache.Cache) *Dependencies {
 			Ht: cfg.Dimensions.Height,
 		},
 	})
+	if cfg.GofpdfSetup != nil {
+		cfg.GofpdfSetup(doc)
+	}
+	var fpdf gofpdfwrapper.Fpdf = doc
 
 	for _, font := range cfg.CustomFonts {
 		fpdf.AddUTF8FontFromBytes(font.Family, string(font.Style), font.Bytes)

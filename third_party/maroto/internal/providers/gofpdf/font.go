@@ -95,6 +95,11 @@ func (s *font) SetColor(color *props.Color) {
 	}
 
 	s.fontColor = color
+	// postbud CHANGES.md 4: Add sets the text colour and restores it for every text; setting the
+	// colour gofpdf already has changes nothing in the document, so skip gofpdf's formatting.
+	if r, g, b := s.pdf.GetTextColor(); r == color.Red && g == color.Green && b == color.Blue {
+		return
+	}
 	s.pdf.SetTextColor(color.Red, color.Green, color.Blue)
 }
 

@@ -131,6 +131,7 @@ func TestFont_SetColor(t *testing.T) {
 
 		fpdf := mocks.NewFpdf(t)
 		fpdf.EXPECT().SetFont(family, string(style), size)
+		fpdf.EXPECT().GetTextColor().Return(0, 0, 0)
 		fpdf.EXPECT().SetTextColor(200, 200, 200)
 		font := gofpdf.NewFont(fpdf, size, family, style)
 		color := &props.Color{Red: 200, Green: 200, Blue: 200}
@@ -140,5 +141,24 @@ func TestFont_SetColor(t *testing.T) {
 
 		// Assert
 		assert.Equal(t, color, font.GetColor())
+	})
+	t.Run("when color is the current one, should not apply it again", func(t *testing.T) {
+		// Arrange
+		size := 10.0
+		family := fontfamily.Arial
+		style := fontstyle.Bold
+
+		fpdf := mocks.NewFpdf(t)
+		fpdf.EXPECT().SetFont(family, string(style), size)
+		fpdf.EXPECT().GetTextColor().Return(200, 200, 200)
+		font := gofpdf.NewFont(fpdf, size, family, style)
+		color := &props.Color{Red: 200, Green: 200, Blue: 200}
+
+		// Act
+		font.SetColor(color)
+
+		// Assert
+		assert.Equal(t, color, font.GetColor())
+		fpdf.AssertNotCalled(t, "SetTextColor", 200, 200, 200)
 	})
 }

@@ -2,6 +2,7 @@ package gofpdf
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -69,6 +70,16 @@ func (s *text) Add(text string, cell *entity.Cell, textProp *props.Text) {
 
 	// Apply Unicode before calc spaces
 	unicodeText := s.textToUnicode(text, textProp)
+
+	// postbud CHANGES.md 5: a cell of infinite width never breaks its text, and a line set flush
+	// left without a link does not need its width: skip measuring it. postbud hands over lines it
+	// has broken and placed itself in such cells.
+	if math.IsInf(width, 1) && textProp.Align == align.Left && textProp.Hyperlink == nil {
+		s.addLine(textProp, x, width, y, 0, unicodeText)
+		s.font.SetColor(originalColor)
+		return
+	}
+
 	stringWidth := s.pdf.GetStringWidth(unicodeText)
 
 	// If should add one line

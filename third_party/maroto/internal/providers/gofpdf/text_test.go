@@ -2,12 +2,14 @@ package gofpdf_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/johnfercher/maroto/v2/internal/providers/gofpdf"
 	"github.com/johnfercher/maroto/v2/pkg/consts/breakline"
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontfamily"
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
+	"github.com/johnfercher/maroto/v2/pkg/core/entity"
 	"github.com/johnfercher/maroto/v2/pkg/props"
 
 	"github.com/johnfercher/maroto/v2/mocks"
@@ -59,5 +61,30 @@ func TestGetLinesheight(t *testing.T) {
 		height := text.GetLinesQuantity("tttt tttt tttt tttt", textProp, 11)
 
 		assert.Equal(t, 2, height)
+	})
+}
+
+func TestText_Add_InfiniteWidth(t *testing.T) {
+	t.Run("when the cell is infinitely wide and the text flush left, should not measure the text", func(t *testing.T) {
+		textProp := &props.Text{}
+		textProp.MakeValid(&props.Font{Family: "pbd", Size: 10, Style: fontstyle.Normal})
+		textProp.Color = &props.Color{Red: 89, Green: 89, Blue: 89}
+		black := &props.Color{}
+
+		font := mocks.NewFont(t)
+		font.EXPECT().SetFont(textProp.Family, textProp.Style, textProp.Size)
+		font.EXPECT().GetHeight(textProp.Family, textProp.Style, textProp.Size).Return(3.5)
+		font.EXPECT().GetColor().Return(black)
+		font.EXPECT().SetColor(textProp.Color)
+		font.EXPECT().SetColor(black)
+
+		pdf := mocks.NewFpdf(t)
+		pdf.EXPECT().GetMargins().Return(20, 10, 20, 10)
+		pdf.EXPECT().Text(25.0, 10+2+3.5, "text")
+
+		text := gofpdf.NewText(pdf, mocks.NewMath(t), font)
+		text.Add("text", &entity.Cell{X: 5, Y: 2, Width: math.Inf(1), Height: 100}, textProp)
+
+		pdf.AssertNotCalled(t, "GetStringWidth", "text")
 	})
 }

@@ -1,6 +1,8 @@
 package entity
 
 import (
+	"github.com/phpdave11/gofpdf"
+
 	"github.com/johnfercher/maroto/v2/pkg/consts/generation"
 	"github.com/johnfercher/maroto/v2/pkg/consts/provider"
 	"github.com/johnfercher/maroto/v2/pkg/props"
@@ -23,6 +25,9 @@ type Config struct {
 	Metadata             *Metadata
 	BackgroundImage      *Image
 	DisableAutoPageBreak bool
+	// GofpdfSetup, when set, receives each gofpdf document right after Maroto creates it, to
+	// set what Maroto does not expose (postbud's fork: PDF/A, /Lang, dates).
+	GofpdfSetup func(*gofpdf.Fpdf)
 }
 
 // ToMap converts Config to a map[string]interface{} .
