@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -37,6 +38,31 @@ type Document struct {
 	// PageLabel is the page number pattern in the letter's language, with {page} and {pages}
 	// placeholders, e.g. "Side {page} af {pages}". Empty means no page numbers.
 	PageLabel string
+
+	// PDFA is the PDF/A conformance of the PDF rendering. Empty means DefaultPDFA.
+	PDFA PDFA
+}
+
+// PDFA is a PDF/A (ISO 19005) conformance level of the PDF rendering: PDFA2b, PDFA1b or PDFAOff.
+// The empty value means DefaultPDFA.
+type PDFA string
+
+// The PDF/A choices, as layouts (pdfa:) and tenants spell them.
+const (
+	PDFAOff PDFA = "off"
+	PDFA1b  PDFA = "1b"
+	PDFA2b  PDFA = "2b"
+	// DefaultPDFA is what an empty PDFA means: PDF/A-2b.
+	DefaultPDFA = PDFA2b
+)
+
+// ParsePDFA reads "off", "1b" or "2b" (any case; "" gives "").
+func ParsePDFA(s string) (PDFA, error) {
+	switch p := PDFA(strings.ToLower(strings.TrimSpace(s))); p {
+	case "", PDFAOff, PDFA1b, PDFA2b:
+		return p, nil
+	}
+	return "", fmt.Errorf("pdfa %q: want off, 1b or 2b", s)
 }
 
 // Meta is the document metadata written into the PDF info dictionary and the DOCX core properties.

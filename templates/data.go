@@ -231,14 +231,35 @@ func normalizeNumbers(v any) any {
 		}
 	case []any:
 		for i, e := range v {
-			v[i] = normalizeNumbers(e)
+			if n, ok := normalized(e); ok {
+				v[i] = n
+			}
 		}
 	case map[string]any:
 		for k, e := range v {
-			v[k] = normalizeNumbers(e)
+			if n, ok := normalized(e); ok { // no map write for the values that stay
+				v[k] = n
+			}
 		}
 	}
 	return v
+}
+
+// normalized is normalizeNumbers(e), and whether that is a new value to store in e's place:
+// lists and objects are rewritten in place.
+func normalized(e any) (any, bool) {
+	switch n := e.(type) {
+	case json.Number:
+		if !strings.ContainsAny(string(n), ".eE") {
+			return nil, false
+		}
+		if digits, ok := integerText(string(n)); ok {
+			return json.Number(digits), true
+		}
+	case []any, map[string]any:
+		normalizeNumbers(e)
+	}
+	return nil, false
 }
 
 // problemPath builds the Path of a Problem from pointer tokens, keys longer than maxPathToken

@@ -124,6 +124,7 @@ func (b *Bundle) merge(v any, kept *keptLines) (*render.Document, error) {
 		Accent:   lay.accent,
 		Window:   lay.window,
 		Footer:   lay.footer,
+		PDFA:     lay.pdfa,
 	}
 	var err error
 	line := func(t *tmpl) string {

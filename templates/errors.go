@@ -189,13 +189,24 @@ func (tp *tmpl) execError(err error) error {
 	return e
 }
 
+// isEscaper reports whether fn is one of the escapers parseTemplate appends to prints:
+// escapeFunc or plainFunc bound to a description (see rewritePrints).
+func isEscaper(fn string) bool {
+	for _, e := range []string{escapeFunc, plainFunc} {
+		if rest, ok := strings.CutPrefix(fn, e+"_"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			return true
+		}
+	}
+	return fn == escapeFunc || fn == plainFunc
+}
+
 // plainExecMessage rewrites text/template's message about the node context in plain words,
 // without any value of the data: a value text/template printed comes back as an excerpt.
 func plainExecMessage(context, msg string) (string, string) {
 	if c := callRE.FindStringSubmatch(msg); c != nil {
 		fn, inner := c[1], c[2]
 		switch {
-		case fn == escapeFunc || fn == plainFunc:
+		case isEscaper(fn):
 			return inner, ""
 		case callRE.MatchString(inner): // nested include error
 			return callRE.FindStringSubmatch(inner)[2], ""

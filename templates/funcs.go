@@ -135,13 +135,13 @@ func funcMap(loc *locale.Locale, include func(name string, data any) (markdownTe
 		"include": include,
 		// signature marks where the front matter's signature goes; without it, it closes the letter.
 		"signature": func() markdownText { return markdownText("\n\n" + signatureMarker + "\n\n") },
-		escapeFunc: func(desc string, v any) (any, error) {
+		escapeFunc: func(desc string, v any) (string, error) {
 			if md, ok := v.(markdownText); ok {
 				return string(md), nil
 			}
 			s, err := printText(desc, v)
 			if err != nil {
-				return nil, err
+				return "", err
 			}
 			return markdown.Escape(s), nil
 		},

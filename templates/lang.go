@@ -3,6 +3,7 @@ package templates
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -85,8 +86,12 @@ func parseTemplate(file, src string, line, col int, funcs template.FuncMap, fn s
 	if err := tp.check(tr.Root); err != nil {
 		return nil, err
 	}
-	rewritePrints(tr, tr.Root, fn)
+	var descs []string
+	rewritePrints(tr, tr.Root, fn, &descs)
 	t := template.New(file).Option("missingkey=error").Funcs(funcs)
+	if len(descs) > 0 {
+		t.Funcs(boundEscapers(funcs, fn, descs))
+	}
 	if _, err := t.AddParseTree(file, tr); err != nil {
 		return nil, fmt.Errorf("%s: add parsed template: %w", file, err)
 	}
@@ -265,38 +270,63 @@ func walkBranch(b *parse.BranchNode, f func(parse.Node) bool) bool {
 
 // rewritePrints appends the escaper fn to every action that prints, the way html/template
 // does: actions without a variable declaration, in lists (not in if/range/with conditions).
-func rewritePrints(tr *parse.Tree, n parse.Node, fn string) {
+// The escaper takes what the action prints as its description ("recipient.name", for the "is
+// null" message); rather than passing it, which costs text/template an allocation on every
+// print, each description gets an escaper of its own, named fn_<index in descs>, that knows it
+// (see boundEscapers).
+func rewritePrints(tr *parse.Tree, n parse.Node, fn string, descs *[]string) {
 	switch n := n.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return
 		}
 		for _, c := range n.Nodes {
-			rewritePrints(tr, c, fn)
+			rewritePrints(tr, c, fn, descs)
 		}
 	case *parse.ActionNode:
 		if len(n.Pipe.Decl) > 0 {
 			return
 		}
 		desc := describe(n.Pipe)
+		k := slices.Index(*descs, desc)
+		if k < 0 {
+			k = len(*descs)
+			*descs = append(*descs, desc)
+		}
 		n.Pipe.Cmds = append(n.Pipe.Cmds, &parse.CommandNode{
 			NodeType: parse.NodeCommand,
 			Pos:      n.Pos,
-			Args: []parse.Node{
-				parse.NewIdentifier(fn).SetTree(tr).SetPos(n.Pos),
-				&parse.StringNode{NodeType: parse.NodeString, Pos: n.Pos, Quoted: strconv.Quote(desc), Text: desc},
-			},
+			Args:     []parse.Node{parse.NewIdentifier(fn + "_" + strconv.Itoa(k)).SetTree(tr).SetPos(n.Pos)},
 		})
 	case *parse.IfNode:
-		rewritePrints(tr, n.List, fn)
-		rewritePrints(tr, n.ElseList, fn)
+		rewritePrints(tr, n.List, fn, descs)
+		rewritePrints(tr, n.ElseList, fn, descs)
 	case *parse.RangeNode:
-		rewritePrints(tr, n.List, fn)
-		rewritePrints(tr, n.ElseList, fn)
+		rewritePrints(tr, n.List, fn, descs)
+		rewritePrints(tr, n.ElseList, fn, descs)
 	case *parse.WithNode:
-		rewritePrints(tr, n.List, fn)
-		rewritePrints(tr, n.ElseList, fn)
+		rewritePrints(tr, n.List, fn, descs)
+		rewritePrints(tr, n.ElseList, fn, descs)
 	}
+}
+
+// boundEscapers makes the escapers rewritePrints names: fn_<k> is funcs[fn] with descs[k] as
+// its description. Each has one argument and one result, which text/template calls with the
+// fewest allocations; an error is a panic, which text/template reports as it reports a
+// returned error ("error calling fn_<k>: ...").
+func boundEscapers(funcs template.FuncMap, fn string, descs []string) template.FuncMap {
+	esc := funcs[fn].(func(desc string, v any) (string, error))
+	out := make(template.FuncMap, len(descs))
+	for k, desc := range descs {
+		out[fn+"_"+strconv.Itoa(k)] = func(v any) string {
+			s, err := esc(desc, v)
+			if err != nil {
+				panic(err)
+			}
+			return s
+		}
+	}
+	return out
 }
 
 // describe names what a printing pipeline prints, for the "is null" message: the field chain

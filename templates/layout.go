@@ -22,6 +22,7 @@ type layout struct {
 	sender    render.Letterhead // Logo included
 	footer    string
 	pageLabel map[string]string
+	pdfa      render.PDFA // "" (the renderer's default, PDF/A-2b), off, 1b or 2b
 }
 
 // layout reads layouts/<name>/layout.yaml and records every file of the layout folder for the
@@ -61,7 +62,7 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 	if err != nil {
 		return nil, err
 	}
-	f, err := d.fields(top, "layout.yaml", "page", "font", "size", "accent", "logo", "window", "sender", "footer", "page_label")
+	f, err := d.fields(top, "layout.yaml", "page", "font", "size", "accent", "logo", "window", "sender", "footer", "page_label", "pdfa")
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +199,17 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 				return nil, d.err(n.Content[i+1], "page_label %s must contain {page}", n.Content[i].Value)
 			}
 			lay.pageLabel[n.Content[i].Value] = t.s
+		}
+	}
+	// pdfa: off, 1b or 2b chooses the PDF/A conformance of the layout's PDFs (render.PDFA); left
+	// out, the tenant's setting or the renderer's default (2b) applies.
+	if n := f["pdfa"]; n != nil {
+		t, err := d.str(n, "pdfa")
+		if err != nil {
+			return nil, err
+		}
+		if lay.pdfa, err = render.ParsePDFA(t.s); err != nil || t.s == "" {
+			return nil, d.err(n, "pdfa must be off, 1b or 2b (PDF/A-1b, PDF/A-2b), got %q", t.s)
 		}
 	}
 	return lay, nil

@@ -74,7 +74,7 @@ type Config struct {
 	// hex, never in clear) and the templates it may use (empty: all). File only.
 	Tenants []Tenant `yaml:"tenants"`
 	// DefaultTenant holds the delivery settings (delivery, sender, memo_docx, callback_url,
-	// callback_secret_file) of the tenant "default" that postbud makes when Tenants is empty;
+	// callback_secret_file) and pdfa of the tenant "default" that postbud makes when Tenants is empty;
 	// its name, tokens and templates are ignored. File only (default_tenant:).
 	DefaultTenant Tenant `yaml:"default_tenant"`
 	// ReadTimeout bounds reading one whole request, headers and body, on every route but
@@ -130,7 +130,14 @@ type Tenant struct {
 	CallbackURL string `yaml:"callback_url"`
 	// CallbackSecretFile holds the HMAC key for callbacks; required with CallbackURL.
 	CallbackSecretFile string `yaml:"callback_secret_file"`
+	// PDFA is the PDF/A conformance of the tenant's PDFs: 2b (PDF/A-2b), 1b (PDF/A-1b, for
+	// archives that take only PDF/A-1) or off. A layout's own pdfa key wins. Empty means the
+	// renderer's default, 2b.
+	PDFA string `yaml:"pdfa"`
 }
+
+// PDFAChoices are the values of a tenant's pdfa.
+var PDFAChoices = []string{"off", "1b", "2b"}
 
 // Sender is a MeMo sender: the CVR number and the name the recipient's mailbox shows.
 type Sender struct {
@@ -558,6 +565,9 @@ func (c *Config) validateTenantDelivery(where string, t Tenant) []string {
 		if t.Sender.Label == "" || len([]rune(t.Sender.Label)) > 256 {
 			problems = append(problems, where+".sender.label: want the sender's name as the mailbox shows it, 1 to 256 characters")
 		}
+	}
+	if t.PDFA != "" && !slices.Contains(PDFAChoices, t.PDFA) {
+		problems = append(problems, fmt.Sprintf("%s.pdfa %q: want one of %s", where, t.PDFA, strings.Join(PDFAChoices, ", ")))
 	}
 	if t.CallbackURL != "" {
 		if !strings.HasPrefix(t.CallbackURL, "https://") && !strings.HasPrefix(t.CallbackURL, "http://127.0.0.1") && !strings.HasPrefix(t.CallbackURL, "http://localhost") {

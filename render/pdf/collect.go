@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/postbud/postbud/render"
@@ -12,12 +13,25 @@ var cleaner = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\t", " ", "\u00ad",
 
 // norm prepares run text for layout: line ends become "\n", tabs spaces, invisible characters go.
 func norm(s string) string {
-	// The common case needs no copy: no '\r' or '\t' and no first byte of U+00AD (0xC2),
-	// U+200B (0xE2) or U+FEFF (0xEF) in UTF-8.
+	// The common case needs no copy: no '\r' or '\t' and none of U+00AD (C2 AD), U+200B
+	// (E2 80 8B) or U+FEFF (EF BB BF) in UTF-8. (A first byte alone is not enough: C2 starts
+	// "²" and E2 starts "€" and "–".)
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '\r', '\t', 0xC2, 0xE2, 0xEF:
+		case '\r', '\t':
 			return cleaner.Replace(s)
+		case 0xC2:
+			if strings.HasPrefix(s[i:], "\u00ad") {
+				return cleaner.Replace(s)
+			}
+		case 0xE2:
+			if strings.HasPrefix(s[i:], "\u200b") {
+				return cleaner.Replace(s)
+			}
+		case 0xEF:
+			if strings.HasPrefix(s[i:], "\ufeff") {
+				return cleaner.Replace(s)
+			}
 		}
 	}
 	return s
@@ -29,7 +43,7 @@ func normLine(s string) string { return strings.ReplaceAll(norm(s), "\n", " ") }
 // collect lists every text of the document in the style it is drawn in, with where it comes from
 // in the document, so the fonts can be chosen and checked before anything is laid out.
 func collect(d *render.Document) []styledText {
-	var out []styledText
+	out := make([]styledText, 0, 32+countTexts(d.Body))
 	add := func(s string, st style, where string, at origin) {
 		if s != "" {
 			out = append(out, styledText{text: s, style: st, where: where, at: at})
@@ -57,10 +71,11 @@ func collect(d *render.Document) []styledText {
 		add(norm(d.PageLabel)+"0123456789", regular, "page label", origin{PlacePageLabel, 0})
 	}
 	runs := func(rs []render.Run, base style, where string, at origin) {
-		for _, sp := range spans(rs, base, black) {
-			add(sp.text, sp.style, where, at)
+		for _, r := range rs { // as spans makes them
+			add(norm(r.Text), runStyle(r, base), where, at)
 		}
 	}
+	itoa := strconv.Itoa
 	var walk func(bs []render.Block, where string, top int)
 	walk = func(bs []render.Block, where string, top int) {
 		for i, b := range bs {
@@ -80,16 +95,31 @@ func collect(d *render.Document) []styledText {
 					walk(it, fmt.Sprintf("%s (list) item %d", w, j+1), at.index)
 				}
 			case *render.Table:
+				// One place string per cell: built by concatenation, which costs less than
+				// fmt for the thousands of cells of a long table.
 				for j, c := range b.Header {
-					runs(c.Runs, bold, fmt.Sprintf("%s (table) header cell %d", w, j+1), at)
+					runs(c.Runs, bold, w+" (table) header cell "+itoa(j+1), at)
 				}
+				// A text that recurs in the rows (a period, a description, an amount) is listed
+				// once, at its first cell: what the list is for (the styles used, the characters
+				// of each, the first character no font has, Preflight's problems by place and
+				// character) is the same without the repeats, which a long table has by the
+				// thousand.
+				seen := map[styledRun]bool{}
 				for r, row := range b.Rows {
 					for j, c := range row {
-						runs(c.Runs, regular, fmt.Sprintf("%s (table) row %d cell %d", w, r+1, j+1), at)
+						for _, run := range c.Runs {
+							k := styledRun{norm(run.Text), runStyle(run, regular)}
+							if k.text == "" || seen[k] {
+								continue
+							}
+							seen[k] = true
+							add(k.text, k.style, w+" (table) row "+itoa(r+1)+" cell "+itoa(j+1), at)
+						}
 					}
 				}
 				for j, c := range b.Total {
-					runs(c.Runs, bold, fmt.Sprintf("%s (table) total cell %d", w, j+1), at)
+					runs(c.Runs, bold, w+" (table) total cell "+itoa(j+1), at)
 				}
 			case *render.Signature:
 				add(normLine(b.Greeting), regular, w+" (signature greeting)", origin{PlaceSignatureGreeting, 0})
@@ -100,4 +130,54 @@ func collect(d *render.Document) []styledText {
 	}
 	walk(d.Body, "body", -1)
 	return out
+}
+
+// countTexts is about how many texts collect finds in bs (a run a text), so that its list
+// grows once.
+func countTexts(bs []render.Block) int {
+	n := 0
+	cells := func(cs []render.Cell) {
+		for _, c := range cs {
+			n += len(c.Runs)
+		}
+	}
+	for _, b := range bs {
+		switch b := b.(type) {
+		case *render.Heading:
+			n += len(b.Runs)
+		case *render.Paragraph:
+			n += len(b.Runs)
+		case *render.List:
+			n++
+			for _, it := range b.Items {
+				n += countTexts(it)
+			}
+		case *render.Table:
+			cells(b.Header)
+			for _, r := range b.Rows {
+				cells(r)
+			}
+			cells(b.Total)
+		case *render.Signature:
+			n += 3
+		}
+	}
+	return n
+}
+
+// styledRun is a text in a style.
+type styledRun struct {
+	text  string
+	style style
+}
+
+// runStyle is the style spans gives r in base.
+func runStyle(r render.Run, base style) style {
+	if r.Bold {
+		base |= bold
+	}
+	if r.Italic {
+		base |= italic
+	}
+	return base
 }

@@ -22,13 +22,23 @@
 // fonts/generate.sh regenerates the subsets.
 //
 // Output is byte-identical for the same Document, across renders and processes: the package
-// sets gofpdf's process-wide catalog sorting and modification date when it is loaded and writes
-// the document's own creation date. gofpdf v1.4.3 cannot write the document language, so Render
-// adds /Lang to the catalog after gofpdf has written it (and sets /ModDate to the creation date),
-// keeping the cross-reference table valid.
+// sets gofpdf's process-wide catalog sorting when it is loaded, and both dates (/CreationDate,
+// /ModDate) are the document's own creation date. The gofpdf fork (third_party/gofpdf/pdfa.go)
+// writes /Lang, the dates and everything PDF/A needs itself; Render reaches the gofpdf document
+// through the Maroto fork's setup hook (config.Builder.WithGofpdfSetup).
 //
-// Known limits: no PDF/A and no tagged PDF (gofpdf writes neither); links are always blue (Maroto
-// draws them so) and get an underline. gofpdf orders images by pixel width and, among equal
-// widths, by map order; so that output stays byte-identical, a second, different image of the
-// same pixel width gets a column of white pixels added (drawn in the same box, invisible).
+// PDF/A: every PDF is PDF/A-2b (PDF 1.7) unless the Document asks for PDF/A-1b (PDF 1.4, for
+// archives that take only part 1) or off (Document.PDFA; a layout's pdfa key or the tenant's
+// setting). A PDF/A file has XMP metadata equal to its information dictionary, the sRGB output
+// intent with the profile embedded (icc/sRGB.icc, from Debian's icc-profiles-free, zlib licence:
+// icc/LICENSE), a trailer /ID derived from its own bytes, /F 4 (print) on every link, every font
+// embedded (PDF/A-1: with a CIDSet for each subset) and no transparency: PNGs with an alpha
+// channel or a transparent colour are flattened onto white, CMYK JPEGs converted to RGB. The
+// PDF/A-1b output of the sample letters passes Apache PDFBox Preflight 2.0.27.
+//
+// Known limits: PDF/A conformance level b (visual appearance) only: gofpdf writes no structure
+// tree, so no tagged PDF and no PDF/A-2a; links are always blue (Maroto draws them so) and get
+// an underline. gofpdf orders images by pixel width and, among equal widths, by map order; so
+// that output stays byte-identical, a second, different image of the same pixel width gets a
+// column of white pixels added (drawn in the same box, invisible).
 package pdf

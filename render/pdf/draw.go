@@ -1,6 +1,9 @@
 package pdf
 
 import (
+	"math"
+	"sync"
+
 	"github.com/johnfercher/go-tree/node"
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/row"
@@ -74,7 +77,14 @@ func stack(ss []*slice) *slice {
 	if len(ss) == 1 {
 		return ss[0]
 	}
-	out := &slice{}
+	var nt, nr, ni int
+	for _, s := range ss {
+		nt, nr, ni = nt+len(s.texts), nr+len(s.rules), ni+len(s.images)
+	}
+	out := &slice{texts: make([]textOp, 0, nt), rules: make([]ruleOp, 0, nr)}
+	if ni > 0 {
+		out.images = make([]imageOp, 0, ni)
+	}
 	for _, s := range ss {
 		for _, t := range s.texts {
 			t.y += out.h
@@ -93,6 +103,18 @@ func stack(ss []*slice) *slice {
 	return out
 }
 
+// stackHeight is the height of stack(ss), without making it.
+func stackHeight(ss []*slice) float64 {
+	if len(ss) == 1 {
+		return ss[0].h
+	}
+	var h float64
+	for _, s := range ss {
+		h += s.h
+	}
+	return h
+}
+
 // row wraps the slice in a Maroto row of its height.
 func (s *slice) row() core.Row {
 	return row.New(s.h).Add(col.New().Add(s))
@@ -100,9 +122,13 @@ func (s *slice) row() core.Row {
 
 // Render draws the slice into cell, whose X and Y are relative to the page margins.
 func (s *slice) Render(p core.Provider, cell *entity.Cell) {
+	if len(s.rules)+len(s.texts) == 0 && len(s.images) == 0 {
+		return
+	}
+	sc := scratchPool.Get().(*drawScratch)
 	for i := range s.rules {
 		r := &s.rules[i]
-		drawRule(p, cell.X+r.x1, cell.Y+r.y, r.x2-r.x1, r.thick, r.color)
+		sc.drawRule(p, cell.X+r.x1, cell.Y+r.y, r.x2-r.x1, r.thick, r.color)
 	}
 	for i := range s.images {
 		im := &s.images[i]
@@ -111,39 +137,63 @@ func (s *slice) Render(p core.Provider, cell *entity.Cell) {
 	}
 	for i := range s.texts {
 		t := &s.texts[i]
-		drawText(p, cell.X+t.x, cell.Y+t.y, t)
+		sc.drawText(p, cell.X+t.x, cell.Y+t.y, t)
 	}
+	scratchPool.Put(sc)
 }
 
-// drawText draws t with its left edge at x and the top of its em box at y. The cell is far wider
-// than the text so that Maroto never breaks it again; Maroto mutates the props, so each call gets
-// its own.
-func drawText(p core.Provider, x, y float64, t *textOp) {
-	tp := &props.Text{
+// drawScratch is what drawText and drawRule hand Maroto for one text or rule, reused from one
+// to the next: Maroto's AddText and AddLine keep none of it after they return, and change none
+// of it (the text has no offsets to clamp).
+type drawScratch struct {
+	prop  props.Text
+	line  props.Line
+	color props.Color
+	cell  entity.Cell
+	link  string
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(drawScratch) }}
+
+// drawText draws t with its left edge at x and the top of its em box at y. The cell is infinitely
+// wide so that Maroto never breaks the text again (nor, for text without a link, measures it).
+func (sc *drawScratch) drawText(p core.Provider, x, y float64, t *textOp) {
+	sc.color = props.Color{Red: int(t.color.R), Green: int(t.color.G), Blue: int(t.color.B)}
+	sc.prop = props.Text{
 		Family: t.font,
 		Style:  fontstyle.Normal,
 		Size:   t.size,
 		Align:  align.Left,
-		Color:  &props.Color{Red: int(t.color.R), Green: int(t.color.G), Blue: int(t.color.B)},
+		Color:  &sc.color,
 	}
 	if t.link != "" {
-		link := t.link
-		tp.Hyperlink = &link
+		sc.link = t.link
+		sc.prop.Hyperlink = &sc.link
 	}
-	p.AddText(t.text, &entity.Cell{X: x, Y: y, Width: 1e5, Height: 1e5}, tp)
+	sc.cell = entity.Cell{X: x, Y: y, Width: math.Inf(1), Height: 1e5}
+	p.AddText(t.text, &sc.cell, &sc.prop)
 }
 
 func drawRule(p core.Provider, x, y, w, thick float64, c render.Color) {
+	sc := scratchPool.Get().(*drawScratch)
+	sc.drawRule(p, x, y, w, thick, c)
+	scratchPool.Put(sc)
+}
+
+func (sc *drawScratch) drawRule(p core.Provider, x, y, w, thick float64, c render.Color) {
 	if w <= 0 || thick <= 0 {
 		return
 	}
-	p.AddLine(&entity.Cell{X: x, Y: y, Width: w}, &props.Line{
-		Color:       &props.Color{Red: int(c.R), Green: int(c.G), Blue: int(c.B)},
+	sc.color = props.Color{Red: int(c.R), Green: int(c.G), Blue: int(c.B)}
+	sc.line = props.Line{
+		Color:       &sc.color,
 		Style:       linestyle.Solid,
 		Thickness:   thick,
 		Orientation: orientation.Horizontal,
 		SizePercent: 100,
-	})
+	}
+	sc.cell = entity.Cell{X: x, Y: y, Width: w}
+	p.AddLine(&sc.cell, &sc.line)
 }
 
 // GetHeight returns the slice's fixed height.

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
@@ -117,4 +118,46 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("output does not start with %%PDF-: %q", out[:min(len(out), 10)])
 		}
 	})
+}
+
+// TestBreakLinesPieces checks what the copy-free merging of pieces must keep: each piece's text
+// is what the old concatenation gave (words, single spaces between, of one span), its width
+// the sum of its parts, and widestLine equals the widest line breakLines makes without a limit.
+func TestBreakLinesPieces(t *testing.T) {
+	ts := testTypesetter(t)
+	cases := [][]span{
+		{{text: "Aarhus Kommune har modtaget din ansøgning om boligstøtte den 2. november 2026."}},
+		{{text: "two  spaces   and\nnew\n\nlines  "}, {text: " bold  part", style: bold}, {text: "tail"}},
+		{{text: "glued"}, {text: "Together", style: bold}, {text: " and  apart "}},
+		{{text: "Supercalifragilisticexpialidociousandthensome øæå words"}},
+		{{text: " "}, {text: "\n"}, {text: ""}},
+	}
+	for _, sp := range cases {
+		for _, maxW := range []float64{8, 20, 60, 1e9} {
+			lines := ts.breakLines(sp, 10, maxW)
+			for _, ln := range lines {
+				var w float64
+				for _, p := range ln.pieces {
+					w += p.w
+					src := sp[p.span].text
+					if p.end >= 0 && src[p.end-len(p.text):p.end] != p.text {
+						t.Errorf("piece %q claims to end at %d of %q", p.text, p.end, src)
+					}
+					if strings.Contains(p.text, "  ") || strings.Contains(p.text, "\n") {
+						t.Errorf("piece %q holds a run of spaces or a line break", p.text)
+					}
+				}
+				if d := w - ln.w; d > 1e-9 || d < -1e-9 {
+					t.Errorf("line %v: pieces are %v wide, the line %v", lineTexts([]line{ln}), w, ln.w)
+				}
+			}
+		}
+		var widest float64
+		for _, ln := range ts.breakLines(sp, 10, math.Inf(1)) {
+			widest = max(widest, ln.w)
+		}
+		if got := ts.widestLine(sp, 10); got != widest {
+			t.Errorf("widestLine(%q) = %v, breakLines gives %v", sp, got, widest)
+		}
+	}
 }

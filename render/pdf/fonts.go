@@ -1,16 +1,15 @@
 package pdf
 
 import (
-	"crypto/sha1"
 	"embed"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/core/entity"
+	"github.com/phpdave11/gofpdf"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -61,8 +60,12 @@ func (f *face) width(s string) int {
 
 // fontSet is a family in four styles as one pair of files: a Latin subset or the full font.
 type fontSet struct {
-	key   string // family name registered with gofpdf; appears in the PDF's font names
+	key   string // family name registered with gofpdf
 	files [4]string
+	// embed is how gofpdf embeds the set's fonts: the small Latin subsets whole, from streams
+	// gofpdf compresses once per process, so a document's font work does not depend on its text;
+	// the full fonts as subsets of the glyphs used.
+	embed gofpdf.UTF8FontEmbedding
 
 	once  [4]sync.Once
 	faces [4]*face
@@ -70,7 +73,7 @@ type fontSet struct {
 }
 
 func (fs *fontSet) face(s style) (*face, error) {
-	fs.once[s].Do(func() { fs.faces[s], fs.errs[s] = loadFace(fs.files[s]) })
+	fs.once[s].Do(func() { fs.faces[s], fs.errs[s] = loadFace(fs.files[s], fs.embed) })
 	return fs.faces[s], fs.errs[s]
 }
 
@@ -80,8 +83,8 @@ type family struct {
 	sets []*fontSet
 }
 
-func newSet(key, prefix string) *fontSet {
-	fs := &fontSet{key: key}
+func newSet(key, prefix string, embed gofpdf.UTF8FontEmbedding) *fontSet {
+	fs := &fontSet{key: key, embed: embed}
 	for i, n := range styleNames {
 		fs.files[i] = "fonts/" + prefix + "-" + n + ".ttf"
 	}
@@ -91,8 +94,8 @@ func newSet(key, prefix string) *fontSet {
 // families maps the family names a Document may ask for to their font files.
 var families = map[string]*family{
 	render.DefaultFont: {sets: []*fontSet{
-		newSet("PostbudSansLatin", "PostbudSansLatin"),
-		newSet("LiberationSans", "LiberationSans"),
+		newSet("PostbudSansLatin", "PostbudSansLatin", gofpdf.UTF8FontWhole),
+		newSet("LiberationSans", "LiberationSans", gofpdf.UTF8FontSubset),
 	}},
 }
 
@@ -105,10 +108,14 @@ func Families() []string {
 	return names
 }
 
-func loadFace(file string) (*face, error) {
+func loadFace(file string, embed gofpdf.UTF8FontEmbedding) (*face, error) {
 	data, err := fontFiles.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read embedded font %s: %w", file, err)
+	}
+	// gofpdf recognises the font by its bytes, whichever document adds it.
+	if err := gofpdf.SetUTF8FontEmbedding(data, embed); err != nil {
+		return nil, fmt.Errorf("embedded font %s: %w", file, err)
 	}
 	f, err := sfnt.Parse(data)
 	if err != nil {
@@ -138,51 +145,23 @@ func loadFace(file string) (*face, error) {
 type fonts struct {
 	set  *fontSet
 	used [4]bool
-	// chars holds the characters drawn in each style, which name the font subsets.
-	chars [4]map[rune]bool
 }
 
 // family returns the family name a style is registered under with gofpdf. Each style is its own
-// family (in gofpdf's regular style) so that finish can rename the fonts in place: gofpdf names an
-// embedded font "utf8" + the lower-cased family, "utf8pbd" is as long as a subset tag "ABCDEF+",
-// and what follows is the font's PostScript name.
+// family (in gofpdf's regular style). The PDF names the fonts by their PostScript names, with a
+// subset tag for subsets (gofpdf writes both).
 func (fs *fonts) family(s style) string { return "pbd" + fs.set.key + "-" + styleNames[s] }
-
-// renames returns the font names gofpdf writes and the subset names that replace them.
-func (fs *fonts) renames() [][2]string {
-	var out [][2]string
-	for s := regular; s <= boldItalic; s++ {
-		if !fs.used[s] {
-			continue
-		}
-		chars := make([]rune, 0, len(fs.chars[s]))
-		for r := range fs.chars[s] {
-			chars = append(chars, r)
-		}
-		slices.Sort(chars)
-		sum := sha1.Sum([]byte(fs.set.key + styleNames[s] + string(chars)))
-		tag := make([]byte, 6)
-		for i := range tag {
-			tag[i] = 'A' + sum[i]%26
-		}
-		name := fs.set.key + "-" + styleNames[s]
-		out = append(out, [2]string{"/utf8" + strings.ToLower(fs.family(s)), "/" + string(tag) + "+" + name})
-	}
-	// Longest first: "...-bold" is a prefix of "...-bolditalic".
-	slices.SortStableFunc(out, func(a, b [2]string) int { return len(b[0]) - len(a[0]) })
-	return out
-}
 
 // chooseFonts picks the smallest font set of the document's family that has a glyph for every
 // character the document uses in each style, or names the first character no set has.
-// The characters of each style, which only name the subsets in the PDF, are left out when
-// withChars is false.
+// withChars is no longer used: the characters of each style named the font subsets, which gofpdf
+// now names itself.
 func chooseFonts(familyName string, texts []styledText, withChars bool) (*fonts, error) {
 	fam, ok := families[familyName]
 	if !ok {
 		return nil, fmt.Errorf("font %q is not available: use one of %s", familyName, strings.Join(Families(), ", "))
 	}
-	fs := usedFonts(texts, withChars)
+	fs := usedFonts(texts, false)
 	var lastErr error
 	for _, set := range fam.sets {
 		missing, err := firstMissing(set, texts)
@@ -198,21 +177,12 @@ func chooseFonts(familyName string, texts []styledText, withChars bool) (*fonts,
 	return nil, lastErr
 }
 
-// usedFonts records the styles texts use and the characters drawn in each; the font set is
-// left to the caller.
+// usedFonts records the styles texts use; the font set is left to the caller. withChars is no
+// longer used (see chooseFonts).
 func usedFonts(texts []styledText, withChars bool) *fonts {
 	fs := &fonts{}
 	for _, t := range texts {
 		fs.used[t.style] = true
-		if !withChars {
-			continue
-		}
-		if fs.chars[t.style] == nil {
-			fs.chars[t.style] = map[rune]bool{}
-		}
-		for _, r := range t.text {
-			fs.chars[t.style][r] = true
-		}
 	}
 	fs.used[regular] = true // Maroto sets the default font before anything is drawn
 	return fs
@@ -260,9 +230,9 @@ func firstMissing(set *fontSet, texts []styledText) (*missingGlyphError, error) 
 	return nil, nil
 }
 
-// customFonts returns the styles the document uses, in a fixed order, each with its own copy of
-// the font bytes: DESIGN.md measured a data race inside gofpdf when documents rendered at the same
-// time share one slice.
+// customFonts returns the styles the document uses, in a fixed order. Documents rendered at the
+// same time share the font bytes: gofpdf only reads them (the fork fixed the data race DESIGN.md
+// measured, which made postbud copy them for every document).
 func (fs *fonts) customFonts() ([]*entity.CustomFont, error) {
 	var out []*entity.CustomFont
 	for s := regular; s <= boldItalic; s++ {
@@ -276,7 +246,7 @@ func (fs *fonts) customFonts() ([]*entity.CustomFont, error) {
 		out = append(out, &entity.CustomFont{
 			Family: fs.family(s),
 			Style:  fontstyle.Normal,
-			Bytes:  append([]byte(nil), f.data...),
+			Bytes:  f.data,
 		})
 	}
 	return out, nil

@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
-	_ "image/jpeg" // register the JPEG decoder for DecodeConfig
+	"image/jpeg"
 	"image/png"
 	"sync"
 
@@ -39,20 +40,25 @@ const imageCacheMax = 256
 
 // prepareImage checks im and returns it in the form gofpdf embeds cheaply. It fails, naming the
 // reason, for anything gofpdf cannot embed: Maroto would otherwise print "could not parse image
-// bytes" into the letter instead of the picture.
-func prepareImage(im *render.Image) (*preparedImage, error) {
-	key := sha256.Sum256(im.Data)
+// bytes" into the letter instead of the picture. With pdfa (the document is PDF/A) it also
+// leaves no transparency and no CMYK: see convertImage.
+func prepareImage(im *render.Image, pdfa bool) (*preparedImage, error) {
+	sum := sha256.Sum256(im.Data)
+	key := sum
+	if pdfa {
+		key = sha256.Sum256(append(sum[:], "pdfa"...))
+	}
 	imageCache.Lock()
 	p, ok := imageCache.m[key]
 	imageCache.Unlock()
 	if ok {
 		return p, nil
 	}
-	p, err := convertImage(im)
+	p, err := convertImage(im, pdfa)
 	if err != nil {
 		return nil, err
 	}
-	p.sum = key
+	p.sum = sum
 	cacheImage(key, p)
 	return p, nil
 }
@@ -110,7 +116,11 @@ func (l *layout) distinctWidth(p *preparedImage) (*preparedImage, error) {
 	return wide, nil
 }
 
-func convertImage(im *render.Image) (*preparedImage, error) {
+// convertImage prepares im for gofpdf. PNGs gofpdf would not copy as they are (alpha channel,
+// 16 bits, interlaced) are flattened onto white; with pdfa also PNGs with a transparent colour
+// (tRNS, which gofpdf turns into a colour-key mask), so that a PDF/A file has no transparency
+// of any kind, and CMYK JPEGs are converted to RGB (PNG), since the PDF/A output intent is sRGB.
+func convertImage(im *render.Image, pdfa bool) (*preparedImage, error) {
 	p := &preparedImage{data: im.Data}
 	switch im.Format() {
 	case "png":
@@ -129,10 +139,16 @@ func convertImage(im *render.Image) (*preparedImage, error) {
 		return nil, fmt.Errorf("image %q has no pixels (%dx%d)", im.Alt, cfg.Width, cfg.Height)
 	}
 	p.wpx, p.hpx = cfg.Width, cfg.Height
-	if p.ext == extension.Png && !gofpdfPNG(im.Data) {
+	if p.ext == extension.Png && (!gofpdfPNG(im.Data) || pdfa && pngTransparent(im.Data)) {
 		if p.data, err = flattenPNG(im.Data); err != nil {
 			return nil, fmt.Errorf("image %q: %w", im.Alt, err)
 		}
+	}
+	if p.ext == extension.Jpg && pdfa && cfg.ColorModel == color.CMYKModel {
+		if p.data, err = jpegToRGB(im.Data); err != nil {
+			return nil, fmt.Errorf("image %q: %w", im.Alt, err)
+		}
+		p.ext = extension.Png
 	}
 	// Let gofpdf itself try the result, once: it rejects progressive JPEGs in CMYK, for example.
 	probe := gofpdf.New("P", "mm", "A4", "")
@@ -154,6 +170,41 @@ func gofpdfPNG(png []byte) bool {
 	}
 	depth, ct, interlace := png[24], png[25], png[28]
 	return depth <= 8 && ct != 4 && ct != 6 && interlace == 0
+}
+
+// pngTransparent reports whether a PNG has a tRNS chunk (a transparent colour or palette
+// entries with alpha). Chunks of the image data (IDAT) end the search: tRNS comes before them.
+func pngTransparent(png []byte) bool {
+	for i := 8; i+8 <= len(png); {
+		n := int(png[i])<<24 | int(png[i+1])<<16 | int(png[i+2])<<8 | int(png[i+3])
+		switch string(png[i+4 : i+8]) {
+		case "tRNS":
+			return true
+		case "IDAT", "IEND":
+			return false
+		}
+		if n < 0 || n > len(png) {
+			return false
+		}
+		i += 12 + n
+	}
+	return false
+}
+
+// jpegToRGB decodes a CMYK JPEG and encodes it as an RGB PNG.
+func jpegToRGB(data []byte) ([]byte, error) {
+	src, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode CMYK JPEG: %w", err)
+	}
+	b := src.Bounds()
+	dst := image.NewRGBA(b)
+	draw.Draw(dst, b, src, b.Min, draw.Src)
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, dst); err != nil {
+		return nil, fmt.Errorf("encode PNG: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // flattenPNG decodes a PNG with an alpha channel, 16 bits per sample or interlacing, composes it
@@ -178,7 +229,7 @@ func flattenPNG(data []byte) ([]byte, error) {
 // imageBox lays out an image at its width (or natural size at 150 dpi) scaled down to fit within
 // maxW by maxH mm, as a slice of its height with the image at its top left.
 func (l *layout) imageBox(im *render.Image, maxW, maxH float64) (*slice, error) {
-	p, err := prepareImage(im)
+	p, err := prepareImage(im, l.d.PDFA != render.PDFAOff)
 	if err != nil {
 		return nil, err
 	}

@@ -197,7 +197,7 @@ func (l *layout) emitTable(t *tableUnit) {
 	first := true
 	for _, r := range t.rows {
 		groups := [][]*slice{r}
-		if stack(r).h > l.capacity()/2 {
+		if stackHeight(r) > l.capacity()/2 {
 			groups = groups[:0]
 			for _, s := range r {
 				groups = append(groups, []*slice{s})
@@ -225,38 +225,48 @@ func (l *layout) emitTable(t *tableUnit) {
 // lineSlices turns lines into one slice each, with every piece positioned. x0 and w are the
 // column the lines are set in, lh the line height in mm.
 func (l *layout) lineSlices(lines []line, spans []span, size, lh, x0, w float64, al render.Align) []*slice {
-	em := l.em(size)
-	top := (lh-(ascent+descent)*em)/2 + ascent*em - em
 	out := make([]*slice, len(lines))
+	block := make([]slice, len(lines))
 	for i, ln := range lines {
-		s := &slice{h: lh}
-		if l.pf != nil { // Preflight measures; it draws nothing
-			out[i] = s
-			continue
-		}
-		x := x0
-		switch al {
-		case render.AlignRight:
-			x = x0 + w - ln.w
-		case render.AlignCenter:
-			x = x0 + (w-ln.w)/2
-		}
-		for _, p := range ln.pieces {
-			sp := spans[p.span]
-			s.texts = append(s.texts, textOp{x: x, y: top, text: p.text, font: l.ts.fonts.family(sp.style), style: sp.style, size: size, color: sp.color, link: sp.link})
-			if sp.link != "" {
-				s.rules = append(s.rules, ruleOp{x1: x, x2: x + p.w, y: top + em*1.1, thick: em * linkThick, color: linkBlue})
-			}
-			x += p.w
+		s := &block[i]
+		s.h = lh
+		if l.pf == nil { // Preflight measures; it draws nothing
+			s.texts = make([]textOp, 0, len(ln.pieces))
+			l.putLine(s, ln, spans, size, lh, x0, w, al)
 		}
 		out[i] = s
 	}
 	return out
 }
 
+// putLine appends the pieces of ln to s, positioned as lineSlices positions them.
+func (l *layout) putLine(s *slice, ln line, spans []span, size, lh, x0, w float64, al render.Align) {
+	em := l.em(size)
+	top := (lh-(ascent+descent)*em)/2 + ascent*em - em
+	x := x0
+	switch al {
+	case render.AlignRight:
+		x = x0 + w - ln.w
+	case render.AlignCenter:
+		x = x0 + (w-ln.w)/2
+	}
+	for _, p := range ln.pieces {
+		sp := spans[p.span]
+		s.texts = append(s.texts, textOp{x: x, y: top, text: p.text, font: l.ts.family(sp.style), style: sp.style, size: size, color: sp.color, link: sp.link})
+		if sp.link != "" {
+			s.rules = append(s.rules, ruleOp{x1: x, x2: x + p.w, y: top + em*1.1, thick: em * linkThick, color: linkBlue})
+		}
+		x += p.w
+	}
+}
+
 // spans converts runs to spans in base style and colour.
 func spans(runs []render.Run, base style, c render.Color) []span {
-	out := make([]span, 0, len(runs))
+	return appendSpans(make([]span, 0, len(runs)), runs, base, c)
+}
+
+// appendSpans appends the spans of runs to out.
+func appendSpans(out []span, runs []render.Run, base style, c render.Color) []span {
 	for _, r := range runs {
 		st := base
 		if r.Bold {
@@ -386,7 +396,7 @@ func (l *layout) list(b *render.List, x0, w float64, level int) ([]unit, error) 
 			marker = strconv.Itoa(start+i) + "."
 		}
 		mw := l.ts.measure(marker, regular, l.size)
-		op := textOp{x: x0 + indent - 1.5 - mw, text: marker, font: l.ts.fonts.family(regular), size: l.size, color: black}
+		op := textOp{x: x0 + indent - 1.5 - mw, text: marker, font: l.ts.family(regular), size: l.size, color: black}
 		if s := firstSlice(us); s != nil {
 			op.y = (s.h-(ascent+descent)*l.em(l.size))/2 + ascent*l.em(l.size) - l.em(l.size)
 			if len(s.texts) > 0 {
@@ -438,33 +448,34 @@ func (l *layout) table(t *render.Table, x0, w float64) (*tableUnit, error) {
 	size := l.size * 0.9
 	lh := l.em(size) * tableLeading
 
-	cellSpans := func(c []render.Cell, i int, base style) []span {
-		if i >= len(c) {
-			return nil
-		}
-		return spans(c[i].Runs, base, black)
-	}
 	widths := l.columnWidths(t, n, size, w)
 
-	// rowSlices lays out one table row as one slice per line.
+	// rowSlices lays out one table row as one slice per line. The spans and lines of its cells
+	// are needed only while it runs, so their storage is reused from row to row.
+	sps := make([][]span, n)
+	lines := make([][]line, n)
 	rowSlices := func(cells []render.Cell, base style) []*slice {
-		lines := make([][]line, n)
-		sps := make([][]span, n)
 		nl := 1
 		for i := 0; i < n; i++ {
-			sps[i] = cellSpans(cells, i, base)
+			sps[i] = sps[i][:0]
+			if i < len(cells) {
+				sps[i] = appendSpans(sps[i], cells[i].Runs, base, black)
+			}
 			lines[i] = l.ts.breakLines(sps[i], size, widths[i]-2*cellPadX)
 			nl = max(nl, len(lines[i]))
 		}
 		out := make([]*slice, nl)
+		block := make([]slice, nl)
 		for k := range out {
-			s := &slice{h: lh}
+			s := &block[k]
+			s.h = lh
+			if l.pf == nil {
+				s.texts = make([]textOp, 0, n)
+			}
 			x := x0
 			for i := 0; i < n; i++ {
-				if k < len(lines[i]) {
-					ls := l.lineSlices(lines[i][k:k+1], sps[i], size, lh, x+cellPadX, widths[i]-2*cellPadX, cols[i].Align)
-					s.texts = append(s.texts, ls[0].texts...)
-					s.rules = append(s.rules, ls[0].rules...)
+				if k < len(lines[i]) && l.pf == nil {
+					l.putLine(s, lines[i][k], sps[i], size, lh, x+cellPadX, widths[i]-2*cellPadX, cols[i].Align)
 				}
 				x += widths[i]
 			}
@@ -505,17 +516,16 @@ func (l *layout) table(t *render.Table, x0, w float64) (*tableUnit, error) {
 // columnWidths divides w among the columns with render.ColumnWidths, measuring cells with the
 // font's real metrics at size.
 func (l *layout) columnWidths(t *render.Table, n int, size, w float64) []float64 {
+	var sp []span
 	return render.ColumnWidths(t, n, w, cellPadX, func(c render.Cell, isBold bool) (pref, least float64) {
 		base := regular
 		if isBold {
 			base = bold
 		}
-		sp := spans(c.Runs, base, black)
-		for _, ln := range l.ts.breakLines(sp, size, math.Inf(1)) {
-			pref = max(pref, ln.w)
-		}
+		sp = appendSpans(sp[:0], c.Runs, base, black)
+		pref = l.ts.widestLine(sp, size)
 		for _, s := range sp {
-			for _, word := range strings.Fields(s.text) {
+			for word := range strings.FieldsSeq(s.text) {
 				least = max(least, l.ts.measure(word, s.style, size))
 			}
 		}

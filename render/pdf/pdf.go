@@ -1,13 +1,10 @@
 package pdf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/johnfercher/maroto/v2"
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
@@ -22,12 +19,11 @@ import (
 )
 
 func init() {
-	// Byte-identical output: gofpdf writes fonts, images and resources in map order and stamps
-	// /ModDate with the clock unless told otherwise. Maroto creates the gofpdf document, so these
-	// process-wide defaults are the only way in. Render then replaces the /ModDate with the
-	// document's own date.
+	// Byte-identical output: gofpdf writes fonts, images and resources in map order unless told
+	// otherwise, and this process-wide default reaches every document Maroto creates. The dates
+	// (both the document's own creation date), /Lang and PDF/A are set per document through
+	// Maroto's gofpdf setup hook (gofpdfSetup).
 	gofpdf.SetDefaultCatalogSort(true)
-	gofpdf.SetDefaultModificationDate(render.FixedDate)
 }
 
 // Render turns d into a PDF. It is safe for concurrent use; the same Document always gives the
@@ -52,6 +48,10 @@ func renderDoc(d *render.Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	part, err := pdfaPart(d.PDFA)
+	if err != nil {
+		return nil, err
+	}
 	foot, pages, err := l.run()
 	if err != nil {
 		return nil, err
@@ -71,7 +71,8 @@ func renderDoc(d *render.Document) ([]byte, error) {
 		WithBottomMargin(l.page.Bottom - l.footerH).
 		WithDefaultFont(&props.Font{Family: l.ts.fonts.family(regular), Style: fontstyle.Normal, Size: l.size, Color: &props.Color{}}).
 		WithCustomFonts(fonts).
-		WithCreationDate(created)
+		WithCreationDate(created).
+		WithGofpdfSetup(gofpdfSetup(lang, created, part))
 	if meta.Title != "" {
 		b = b.WithTitle(meta.Title, true)
 	}
@@ -101,7 +102,7 @@ func renderDoc(d *render.Document) ([]byte, error) {
 	if foot != nil && foot.page != pages {
 		return nil, fmt.Errorf("page count: layout expected %d pages, Maroto made %d", pages, foot.page)
 	}
-	return finish(doc.GetBytes(), lang, created, l.ts.fonts.renames())
+	return doc.GetBytes(), nil
 }
 
 // run lays the whole document out, as Render draws it: the letter parts, the subject, the body
@@ -210,64 +211,4 @@ func langTag(s string) (string, error) {
 		return "", fmt.Errorf("meta language %q is not a BCP 47 tag such as \"da\" or \"nb-NO\": %w", s, err)
 	}
 	return t.String(), nil
-}
-
-// finish adds what gofpdf v1.4.3 cannot write itself: subset font names ("ABCDEF+Name", which
-// tell readers the fonts are subsets), the document language (/Lang in the catalog) and a
-// /ModDate equal to the creation date. Names and the date are replaced by strings of the same
-// length, so no object moves. gofpdf writes the catalog as the last
-// object before the cross-reference table, so inserting into it moves only the table, whose
-// offset startxref then gives; the date is replaced by one of the same length.
-func finish(pdf []byte, lang string, created time.Time, renames [][2]string) ([]byte, error) {
-	for _, r := range renames {
-		if len(r[0]) != len(r[1]) {
-			return nil, fmt.Errorf("finish pdf: font name %s and %s differ in length", r[0], r[1])
-		}
-		n := 0
-		for i := 0; ; {
-			j := bytes.Index(pdf[i:], []byte(r[0]))
-			if j < 0 {
-				break
-			}
-			copy(pdf[i+j:], r[1])
-			i += j + len(r[0])
-			n++
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("finish pdf: font %s not found", r[0])
-		}
-	}
-	date := []byte("/ModDate (D:" + created.UTC().Format("20060102150405") + ")")
-	i := bytes.LastIndex(pdf, []byte("/ModDate (D:"))
-	if i < 0 || i+len(date) > len(pdf) {
-		return nil, errors.New("finish pdf: no /ModDate in the info dictionary")
-	}
-	copy(pdf[i:], date)
-	if lang == "" {
-		return pdf, nil
-	}
-	const catalog = "/Type /Catalog"
-	c := bytes.LastIndex(pdf, []byte(catalog))
-	x := bytes.LastIndex(pdf, []byte("\nxref\n"))
-	s := bytes.LastIndex(pdf, []byte("startxref\n"))
-	if c < 0 || x < c || s < x {
-		return nil, errors.New("finish pdf: catalog, xref and startxref not where gofpdf puts them")
-	}
-	numStart := s + len("startxref\n")
-	numEnd := bytes.IndexByte(pdf[numStart:], '\n')
-	if numEnd < 0 {
-		return nil, errors.New("finish pdf: startxref has no offset")
-	}
-	off, err := strconv.Atoi(string(pdf[numStart : numStart+numEnd]))
-	if err != nil || off != x+1 {
-		return nil, fmt.Errorf("finish pdf: startxref %q does not point at the xref table at %d", pdf[numStart:numStart+numEnd], x+1)
-	}
-	ins := []byte("\n/Lang (" + lang + ")")
-	out := make([]byte, 0, len(pdf)+len(ins)+4)
-	out = append(out, pdf[:c+len(catalog)]...)
-	out = append(out, ins...)
-	out = append(out, pdf[c+len(catalog):numStart]...)
-	out = strconv.AppendInt(out, int64(off+len(ins)), 10)
-	out = append(out, pdf[numStart+numEnd:]...)
-	return out, nil
 }

@@ -30,9 +30,11 @@ func Escape(s string) string {
 	b.Grow(len(s) + len(s)/4)
 	space := false
 	last := len(strings.TrimRightFunc(s, isSpace)) // where the trailing white space starts
-	for i, r := range s {
-		if isSpace(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && isSpace(rune(c)) {
 			space = true
+			i++
 			continue
 		}
 		if space {
@@ -43,17 +45,32 @@ func Escape(s string) string {
 			}
 			space = false
 		}
-		switch {
-		case r < 0x80 && util.IsPunct(byte(r)):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case (b.Len() == 0 || i+utf8.RuneLen(r) == last) && unicode.IsSpace(r):
+		if c < utf8.RuneSelf {
+			if util.IsPunct(c) {
+				b.WriteByte('\\')
+				b.WriteByte(c)
+				i++
+				continue
+			}
+			// A run of ASCII letters, digits and control characters is written as it is. (ASCII
+			// white space is isSpace's, so the edge rule below never applies to ASCII.)
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !isSpace(rune(s[j])) && !util.IsPunct(s[j]) {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (b.Len() == 0 || i+n == last) && unicode.IsSpace(r) {
 			// Other white space at an edge, such as a no-break space, would stop "**" next
 			// to it from making bold; a character reference does not.
 			b.WriteString("&#" + strconv.Itoa(int(r)) + ";")
-		default:
-			b.WriteRune(r)
+		} else {
+			b.WriteString(s[i : i+n]) // valid UTF-8 after sanitize: the rune's own bytes
 		}
+		i += n
 	}
 	if space {
 		b.WriteString("&#32;")

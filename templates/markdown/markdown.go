@@ -53,6 +53,8 @@ func Blocks(src []byte, opt Options) ([]render.Block, error) {
 type converter struct {
 	src []byte
 	opt Options
+	// pieces is runs' buffer, reused from block to block: finish copies nothing out of it.
+	pieces []piece
 }
 
 // line returns the 1-based line of n in the source, looking at n's children and ancestors
@@ -287,7 +289,7 @@ func (c *converter) table(n *east.Table) (*render.Table, error) {
 		t.Columns = append(t.Columns, col)
 	}
 	for r := n.FirstChild(); r != nil; r = r.NextSibling() {
-		var cells []render.Cell
+		cells := make([]render.Cell, 0, len(t.Columns))
 		for cell := r.FirstChild(); cell != nil; cell = cell.NextSibling() {
 			runs, err := c.runs(cell)
 			if err != nil {
@@ -359,11 +361,14 @@ type style struct {
 
 // runs converts the inline children of n.
 func (c *converter) runs(n ast.Node) ([]render.Run, error) {
-	var rs runs
+	rs := runs{pieces: c.pieces[:0]}
 	if err := c.inline(n, style{}, &rs); err != nil {
 		return nil, err
 	}
-	return rs.finish(), nil
+	out := rs.finish()
+	clear(rs.pieces) // drop the texts, which out may share
+	c.pieces = rs.pieces[:0]
+	return out, nil
 }
 
 func (c *converter) inline(parent ast.Node, st style, rs *runs) error {
@@ -539,7 +544,9 @@ func charRef(v []byte) (string, int, bool) {
 // sanitize makes s valid UTF-8 without NUL characters, replacing both with U+FFFD as CommonMark
 // does.
 func sanitize(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !utf8.ValidString(s) { // ValidString is the faster check of the two
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if strings.IndexByte(s, 0) >= 0 {
 		s = strings.ReplaceAll(s, "\x00", "\uFFFD")
 	}

@@ -85,7 +85,30 @@ func isSpace(r rune) bool {
 	return false
 }
 
+// clean reports whether t is words separated by single spaces, with no other white space: the
+// text finish makes of it is then t itself.
+func clean(t string) bool {
+	if t == "" || isSpace(rune(t[0])) || isSpace(rune(t[len(t)-1])) {
+		return false
+	}
+	for i := 1; i < len(t); i++ {
+		if c := t[i]; c != ' ' && isSpace(rune(c)) || c == ' ' && t[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
+}
+
 func (rs *runs) finish() []render.Run {
+	if len(rs.pieces) == 1 && !rs.pieces[0].brk && clean(rs.pieces[0].text) {
+		// The common case of a table cell or a one-line paragraph: no copy.
+		p := rs.pieces[0]
+		return []render.Run{{Text: p.text, Bold: p.st.bold, Italic: p.st.italic, Link: p.st.link}}
+	}
+	rest := 0 // an upper bound of the length of the text still to come, so that a run grows once
+	for _, p := range rs.pieces {
+		rest += len(p.text) + 1
+	}
 	var (
 		out      []render.Run
 		cur      strings.Builder
@@ -106,6 +129,9 @@ func (rs *runs) finish() []render.Run {
 		if !have || st != curSt {
 			flush()
 			curSt, have = st, true
+		}
+		if cur.Cap() == 0 {
+			cur.Grow(rest)
 		}
 		cur.WriteString(s)
 	}
@@ -146,6 +172,7 @@ func (rs *runs) finish() []render.Run {
 			t = t[n:]
 			lineHead = false
 		}
+		rest -= len(p.text) + 1
 	}
 	flush()
 	return out
