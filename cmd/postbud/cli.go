@@ -25,6 +25,7 @@ func commands() []command {
 		{"queues", "show queue sizes and dead tasks; re-run them", cmdQueues},
 		{"batch", "submit an NDJSON batch to the API and follow it", cmdBatch},
 		{"demo", "run everything embedded on the samples and show what was produced", cmdDemo},
+		{"pdfa", "check PDFs against the PDF/A rules postbud's letters must keep", cmdPDFA},
 	}
 }
 
