@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -200,7 +201,10 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 	}
 	if !o.NoSync {
-		if err := syncDir(tenantDir); err != nil {
+		// The rename is durable once the tenant folder is synced. Letters renamed into the same
+		// folder at about the same time share that fsync (group commit): each returns only after
+		// an fsync of the folder that began after its own rename.
+		if err := groupSyncDir(tenantDir); err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
 	}
@@ -309,6 +313,56 @@ func writeMessage(ctx context.Context, path string, m *Message, sync bool) (n in
 		err = cerr
 	}
 	return n, h.Sum(nil), err
+}
+
+// dirSyncer runs the fsyncs of one folder for many callers: a caller joins the next round, which
+// starts once the running one (if any) has ended, so that one fsync serves every caller that
+// joined before it began.
+type dirSyncer struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	running bool
+	next    *syncRound // the round not yet begun, which new callers join
+}
+
+type syncRound struct {
+	done bool
+	err  error
+}
+
+// dirSyncers holds a dirSyncer per folder (absolute path), shared by every Outbox of the process.
+var dirSyncers sync.Map
+
+// groupSyncDir fsyncs dir, or waits for an fsync of dir that begins after the call; it returns
+// that fsync's error.
+func groupSyncDir(dir string) error {
+	v, ok := dirSyncers.Load(dir)
+	if !ok {
+		d := &dirSyncer{}
+		d.cond = sync.NewCond(&d.mu)
+		v, _ = dirSyncers.LoadOrStore(dir, d)
+	}
+	d := v.(*dirSyncer)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.next == nil {
+		d.next = &syncRound{}
+	}
+	r := d.next
+	for !r.done {
+		if !d.running {
+			// r has not begun (only a round's first runner takes it off next): run it.
+			d.running, d.next = true, nil
+			d.mu.Unlock()
+			err := syncDir(dir)
+			d.mu.Lock()
+			r.err, r.done, d.running = err, true, false
+			d.cond.Broadcast()
+			break
+		}
+		d.cond.Wait()
+	}
+	return r.err
 }
 
 func syncDir(dir string) error {

@@ -98,7 +98,7 @@ func BenchmarkMemoSend(b *testing.B) {
 			b.Fatal(err)
 		}
 		l.Memo = mi
-		dl, err := s.deliveryLetter(ctx, l, &deliverPayload{Title: "x", Recipient: testRecipient})
+		dl, err := s.deliveryLetter(ctx, l, &deliverPayload{Title: "x", Recipient: testRecipient}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -89,14 +89,28 @@ type deliverPayload struct {
 	Recipient delivery.Recipient `json:"recipient"`
 }
 
-// taskPayload is what Redis holds for a task: the letter id in clear, the rest sealed with the
-// letter id as additional data (a sealed payload moved to another letter does not open).
+// taskPayload is what Redis held for a task before the binary envelope (see seal), and still
+// reads: the letter id in clear, the rest sealed with the letter id as additional data (a sealed
+// payload moved to another letter does not open), as JSON.
 type taskPayload struct {
 	Letter string `json:"letter"`
 	Sealed []byte `json:"sealed"`
 }
 
+// envelopeV1 starts a task payload in the binary envelope: the byte, the letter id (26 bytes),
+// then the sealed JSON with the letter id as additional data. A JSON payload (taskPayload)
+// starts with '{'.
+const envelopeV1 = 0x01
+
+// envelopeLen is the envelope's length before the sealed part.
+const envelopeLen = 1 + 26
+
+// seal makes the task payload of letter id from v: v as JSON, sealed with the id as additional
+// data, in the binary envelope (no base64, no second JSON encoding).
 func seal(k sealed.Key, id string, v any) ([]byte, error) {
+	if len(id) != 26 {
+		return nil, fmt.Errorf("seal payload: letter id %q is not 26 characters", id)
+	}
 	plain, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -105,25 +119,41 @@ func seal(k sealed.Key, id string, v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(taskPayload{Letter: id, Sealed: box})
+	out := make([]byte, 0, envelopeLen+len(box))
+	out = append(out, envelopeV1)
+	out = append(out, id...)
+	return append(out, box...), nil
+}
+
+// envelope splits a task payload into its letter id and sealed part: the binary envelope, or the
+// JSON taskPayload of earlier versions (tasks queued before an upgrade).
+func envelope(payload []byte) (id string, box []byte, err error) {
+	if len(payload) > envelopeLen && payload[0] == envelopeV1 {
+		return string(payload[1:envelopeLen]), payload[envelopeLen:], nil
+	}
+	var p taskPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return "", nil, fmt.Errorf("task payload is neither postbud's envelope nor JSON: %w", err)
+	}
+	return p.Letter, p.Sealed, nil
 }
 
 func unseal(k sealed.Key, payload []byte, v any) (id string, err error) {
-	var p taskPayload
-	if err := json.Unmarshal(payload, &p); err != nil {
-		return "", fmt.Errorf("task payload is not JSON: %w", err)
+	id, box, err := envelope(payload)
+	if err != nil {
+		return "", err
 	}
-	if !validID(p.Letter) {
+	if !validID(id) {
 		return "", fmt.Errorf("task payload names no valid letter id")
 	}
-	plain, err := sealed.Open(k, p.Sealed, []byte(p.Letter))
+	plain, err := sealed.Open(k, box, []byte(id))
 	if err != nil {
-		return p.Letter, fmt.Errorf("open the sealed payload (was the key changed since submission?): %w", err)
+		return id, fmt.Errorf("open the sealed payload (was the key changed since submission?): %w", err)
 	}
 	if err := json.Unmarshal(plain, v); err != nil {
-		return p.Letter, fmt.Errorf("sealed payload is not the expected JSON: %w", err)
+		return id, fmt.Errorf("sealed payload is not the expected JSON: %w", err)
 	}
-	return p.Letter, nil
+	return id, nil
 }
 
 // normalize fills a submission's defaults and checks its fields.

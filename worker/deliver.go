@@ -29,12 +29,17 @@ func (s *Server) bulk(channel string) bool {
 	return ok && s.o.Bulk > 1 && channel == "ngdp"
 }
 
-// job is one letter being delivered: its record, sealed payload, redactor and the ledger token.
+// job is one letter being delivered: its record (and the record's JSON as last read or written,
+// for the next update), sealed payload, redactor and the ledger token. docs holds the documents'
+// bytes by format when the letter was rendered in this run; otherwise they are read from the
+// store.
 type job struct {
 	l     *Letter
+	raw   []byte
 	p     deliverPayload
 	red   *redactor
 	token string
+	docs  map[string][]byte
 }
 
 // deliver is the deliver task: route a Digital Post letter (digital mailbox or print), claim the
@@ -45,6 +50,11 @@ func (s *Server) deliver(ctx context.Context, t *asynq.Task) error {
 	if j == nil {
 		return err
 	}
+	return s.deliverJob(ctx, j)
+}
+
+// deliverJob routes a letter that is delivering and hands it over.
+func (s *Server) deliverJob(ctx context.Context, j *job) error {
 	channel, err := s.routeLetter(ctx, j)
 	if err != nil {
 		return err
@@ -63,7 +73,7 @@ func (s *Server) startDelivery(ctx context.Context, payload []byte) (*job, error
 		}
 		return nil, s.failed(ctx, id, StatusRendered, permanent{fmt.Errorf("deliver: %w", err)}, nil)
 	}
-	l, todo, err := s.start(ctx, id, []Status{StatusRendered, StatusDelivering}, StatusDelivering)
+	l, raw, todo, err := s.start(ctx, id, []Status{StatusRendered, StatusDelivering}, StatusDelivering)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		s.o.Logger.Warn("deliver: letter record is gone (past retention?); dropping the task", slog.String("letter", id))
@@ -73,7 +83,7 @@ func (s *Server) startDelivery(ctx context.Context, payload []byte) (*job, error
 	case !todo:
 		return nil, nil
 	}
-	j.l, j.red = l, newRedactor(nil, j.p.Recipient)
+	j.l, j.raw, j.red = l, raw, newRedactor(nil, j.p.Recipient)
 	return j, nil
 }
 
@@ -88,23 +98,23 @@ func (s *Server) routeLetter(ctx context.Context, j *job) (string, error) {
 	if l.Route == nil {
 		rt, err := s.router.route(ctx, "ngdp", j.p.Recipient.ID)
 		if err != nil {
-			s.gate.outcome(ctx, "ngdp", err, s.o.Logger)
+			s.gate.outcome(ctx, "ngdp", pass{}, err, s.o.Logger)
 			if later := s.gate.postponed(ctx, "ngdp", err); later != nil {
 				return "", s.later(ctx, l.ID, later)
 			}
 			return "", s.failed(ctx, l.ID, StatusRendered, err, j.red)
 		}
-		l, err = s.records.update(ctx, l.ID, func(l *Letter) error {
+		l, raw, err := s.records.modify(ctx, l.ID, func(l *Letter) error {
 			if l.Route != nil {
 				return errUnchanged
 			}
 			l.Route = rt
 			return nil
-		})
+		}, change{prev: j.raw})
 		if err != nil {
 			return "", s.failed(ctx, j.l.ID, StatusRendered, fmt.Errorf("record route: %w", err), j.red)
 		}
-		j.l = l
+		j.l, j.raw = l, raw
 	}
 	return j.l.Route.Channel, nil
 }
@@ -121,7 +131,7 @@ func (s *Server) deliverOne(ctx context.Context, j *job, channel string) error {
 		if err != nil {
 			return err
 		}
-		return s.delivered(ctx, id, receipt)
+		return s.delivered(ctx, j, receipt)
 	}
 	receipt, err = s.handOver(ctx, j, channel, ch)
 	if err != nil {
@@ -131,7 +141,7 @@ func (s *Server) deliverOne(ctx context.Context, j *job, channel string) error {
 		}
 		return s.failed(ctx, id, StatusRendered, fmt.Errorf("deliver via %s: %w", channel, err), j.red)
 	}
-	return s.delivered(ctx, id, receipt)
+	return s.delivered(ctx, j, receipt)
 }
 
 // claim takes the letter's ledger lease (j.token): a nil receipt and nil error mean go ahead; a
@@ -150,14 +160,15 @@ func (s *Server) claim(ctx context.Context, j *job) (*delivery.Receipt, error) {
 }
 
 // delivered records the receipt that stands and queues the tenant's callback.
-func (s *Server) delivered(ctx context.Context, id string, receipt *delivery.Receipt) error {
-	l, err := s.records.update(context.WithoutCancel(ctx), id, func(l *Letter) error {
+func (s *Server) delivered(ctx context.Context, j *job, receipt *delivery.Receipt) error {
+	id := j.l.ID
+	l, _, err := s.records.modify(context.WithoutCancel(ctx), id, func(l *Letter) error {
 		if l.Status == StatusDelivered {
 			return errUnchanged
 		}
 		l.Status, l.Receipt, l.LastError = StatusDelivered, receipt, ""
 		return nil
-	})
+	}, change{prev: j.raw})
 	if err != nil {
 		return fmt.Errorf("record delivery of letter %s: %w", id, err)
 	}
@@ -169,10 +180,11 @@ func (s *Server) delivered(ctx context.Context, id string, receipt *delivery.Rec
 // handOver sends the letter through ch once the gate lets it and records the hand-off in the
 // ledger; it returns the receipt that stands.
 func (s *Server) handOver(ctx context.Context, j *job, name string, ch delivery.Channel) (*delivery.Receipt, error) {
-	if err := s.gate.enter(ctx, name); err != nil {
+	pass, err := s.gate.enter(ctx, name)
+	if err != nil {
 		return nil, err
 	}
-	dl, err := s.deliveryLetter(ctx, j.l, &j.p)
+	dl, err := s.deliveryLetter(ctx, j.l, &j.p, j.docs)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +192,7 @@ func (s *Server) handOver(ctx context.Context, j *job, name string, ch delivery.
 	cctx, cancel := context.WithTimeout(ctx, s.o.ChannelTimeout)
 	r, err := ch.Deliver(cctx, dl)
 	cancel()
-	s.gate.outcome(ctx, name, err, s.o.Logger)
+	s.gate.outcome(ctx, name, pass, err, s.o.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -190,8 +202,11 @@ func (s *Server) handOver(ctx context.Context, j *job, name string, ch delivery.
 
 // aggregate is Asynq's GroupAggregator: the deliver tasks of a group become one bulk task whose
 // payload lists theirs (each still sealed under its own letter id).
+//
+// The payloads are binary (see seal), so the list holds them as base64 strings; deliverBulk also
+// reads the lists of JSON payloads of earlier versions.
 func (s *Server) aggregate(group string, tasks []*asynq.Task) *asynq.Task {
-	payloads := make([]json.RawMessage, len(tasks))
+	payloads := make([][]byte, len(tasks))
 	for i, t := range tasks {
 		payloads[i] = t.Payload()
 	}
@@ -213,7 +228,15 @@ func (s *Server) deliverBulk(ctx context.Context, t *asynq.Task) error {
 		errs []error
 	)
 	for _, raw := range payloads {
-		j, err := s.startDelivery(ctx, raw)
+		payload := []byte(raw)
+		if len(raw) > 0 && raw[0] == '"' {
+			// A binary payload, as base64 (aggregate); else a JSON payload of an earlier version.
+			if err := json.Unmarshal(raw, &payload); err != nil {
+				errs = append(errs, fmt.Errorf("bulk deliver task: %v: %w", err, asynq.SkipRetry))
+				continue
+			}
+		}
+		j, err := s.startDelivery(ctx, payload)
 		if j == nil {
 			errs = append(errs, err)
 			continue
@@ -232,7 +255,7 @@ func (s *Server) deliverBulk(ctx context.Context, t *asynq.Task) error {
 		case err != nil:
 			errs = append(errs, err)
 		case receipt != nil:
-			errs = append(errs, s.delivered(ctx, j.l.ID, receipt))
+			errs = append(errs, s.delivered(ctx, j, receipt))
 		default:
 			jobs = append(jobs, j)
 		}
@@ -267,12 +290,13 @@ func (s *Server) handOverBulk(ctx context.Context, jobs []*job) []error {
 			return s.failed(ctx, j.l.ID, StatusRendered, fmt.Errorf("deliver via %s (bulk): %w", name, err), j.red)
 		})
 	}
-	if err := s.gate.enter(ctx, name); err != nil {
+	pass, err := s.gate.enter(ctx, name)
+	if err != nil {
 		return fail(err)
 	}
 	dls := make([]*delivery.Letter, len(jobs))
 	for i, j := range jobs {
-		dl, err := s.deliveryLetter(ctx, j.l, &j.p)
+		dl, err := s.deliveryLetter(ctx, j.l, &j.p, j.docs)
 		if err != nil {
 			return fail(err)
 		}
@@ -282,7 +306,7 @@ func (s *Server) handOverBulk(ctx context.Context, jobs []*job) []error {
 	cctx, cancel := context.WithTimeout(ctx, s.o.ChannelTimeout)
 	receipts, perLetter, err := s.o.Channels[name].(delivery.BulkChannel).DeliverBulk(cctx, dls)
 	cancel()
-	s.gate.outcome(ctx, name, err, s.o.Logger)
+	s.gate.outcome(ctx, name, pass, err, s.o.Logger)
 	if err != nil {
 		return fail(err)
 	}
@@ -302,7 +326,7 @@ func (s *Server) handOverBulk(ctx context.Context, jobs []*job) []error {
 			out[i] = err
 			continue
 		}
-		out[i] = s.delivered(ctx, j.l.ID, r)
+		out[i] = s.delivered(ctx, j, r)
 	}
 	return out
 }
@@ -335,16 +359,20 @@ func bulkResult(errs []error) error {
 	return nil
 }
 
-// deliveryLetter reads the letter's documents and opens its MeMo message for a channel.
-func (s *Server) deliveryLetter(ctx context.Context, l *Letter, p *deliverPayload) (*delivery.Letter, error) {
+// deliveryLetter reads the letter's documents (from docs when given: the bytes just rendered,
+// which the store holds too) and opens its MeMo message for a channel.
+func (s *Server) deliveryLetter(ctx context.Context, l *Letter, p *deliverPayload, docs map[string][]byte) (*delivery.Letter, error) {
 	dl := &delivery.Letter{
 		ID: l.ID, Tenant: l.Tenant, Template: l.Template, TemplateVersion: l.TemplateVersion,
 		Title: p.Title, Language: p.Language, Recipient: p.Recipient, Created: l.Created,
 	}
 	for _, d := range l.Documents {
-		data, err := s.o.Documents.Get(ctx, l.Tenant, l.ID, d.Format)
-		if err != nil {
-			return nil, fmt.Errorf("read stored %s: %w", d.Format, err)
+		data, ok := docs[d.Format]
+		if !ok {
+			var err error
+			if data, err = s.o.Documents.Get(ctx, l.Tenant, l.ID, d.Format); err != nil {
+				return nil, fmt.Errorf("read stored %s: %w", d.Format, err)
+			}
 		}
 		dl.Documents = append(dl.Documents, delivery.Document{Format: d.Format, Data: data})
 	}

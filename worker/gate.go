@@ -57,50 +57,82 @@ func newGate(rdb redis.UniversalClient, o Options) *gate {
 
 func haltKey(channel string) string { return "postbud:halt:{" + channel + "}" }
 
+// pass is what enter saw of a channel's shared state.
+type pass struct {
+	// backoff: the channel had back-off state (an active window, or a level not yet
+	// forgotten), which a success then clears.
+	backoff bool
+}
+
+// gateScript reads a channel's halt and back-off in one step: KEYS halt key, back-off hash
+// (throttle.Backoff's layout: field until, Redis time in ms); both carry the hash tag
+// {channel}, so they share a Cluster slot. Returns {halt pttl ms, back-off µs left, back-off
+// state exists}.
+var gateScript = redis.NewScript(`
+local halt = redis.call('PTTL', KEYS[1])
+local exists = redis.call('EXISTS', KEYS[2])
+local left = 0
+if exists == 1 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local untl = tonumber(redis.call('HGET', KEYS[2], 'until'))
+  if untl and untl * 1000 > now then left = untl * 1000 - now end
+end
+return {halt, left, exists}
+`)
+
 // enter waits for channel to take one more request: nil when it may go now, *retryLater when
-// the task should come back later.
-func (g *gate) enter(ctx context.Context, channel string) error {
-	if ms, err := g.rdb.PTTL(ctx, haltKey(channel)).Result(); err == nil && ms > 0 {
-		return &retryLater{wait: ms, why: "the " + channel + " channel is halted: its configuration was refused"}
-	}
-	if b := g.backoffs[channel]; b != nil {
-		d, err := b.Remaining(ctx)
-		if err != nil {
-			return fmt.Errorf("read %s back-off: %w", channel, err)
+// the task should come back later. Halt and back-off are read in one round trip.
+func (g *gate) enter(ctx context.Context, channel string) (pass, error) {
+	var p pass
+	b := g.backoffs[channel]
+	if b == nil {
+		if ms, err := g.rdb.PTTL(ctx, haltKey(channel)).Result(); err == nil && ms > 0 {
+			return p, &retryLater{wait: ms, why: "the " + channel + " channel is halted: its configuration was refused"}
 		}
-		if d > 0 {
-			return &retryLater{wait: d, why: channel + " asked senders to slow down"}
+	} else {
+		res, err := gateScript.Run(ctx, g.rdb, []string{haltKey(channel), b.Key}).Int64Slice()
+		if err != nil || len(res) != 3 {
+			return p, fmt.Errorf("read %s halt and back-off: %w", channel, err)
+		}
+		if res[0] > 0 {
+			return p, &retryLater{wait: time.Duration(res[0]) * time.Millisecond, why: "the " + channel + " channel is halted: its configuration was refused"}
+		}
+		p.backoff = res[2] == 1
+		if d := time.Duration(res[1]) * time.Microsecond; d > 0 {
+			return p, &retryLater{wait: d, why: channel + " asked senders to slow down"}
 		}
 	}
 	l := g.limiters[channel]
 	if l == nil {
-		return nil
+		return p, nil
 	}
 	deadline := time.Now().Add(maxSleep)
 	for {
 		d, err := l.Reserve(ctx)
 		if err != nil {
-			return fmt.Errorf("%s rate limit: %w", channel, err)
+			return p, fmt.Errorf("%s rate limit: %w", channel, err)
 		}
 		if d == 0 {
-			return nil
+			return p, nil
 		}
 		if time.Now().Add(d).After(deadline) {
-			return &retryLater{wait: d, why: channel + " is at its rate limit"}
+			return p, &retryLater{wait: d, why: channel + " is at its rate limit"}
 		}
 		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return p, ctx.Err()
 		case <-t.C:
 		}
 	}
 }
 
 // outcome tells the gate how a hand-off through channel ended: a throttling answer makes every
-// worker back off, a credentials refusal halts the channel, a success ends any back-off.
-func (g *gate) outcome(ctx context.Context, channel string, err error, log *slog.Logger) {
+// worker back off, a credentials refusal halts the channel, a success ends any back-off that
+// enter saw (p): a back-off tripped while this request was under way is newer than it and stays.
+func (g *gate) outcome(ctx context.Context, channel string, p pass, err error, log *slog.Logger) {
 	ctx = context.WithoutCancel(ctx)
 	var (
 		th *delivery.ThrottledError
@@ -108,7 +140,7 @@ func (g *gate) outcome(ctx context.Context, channel string, err error, log *slog
 	)
 	switch {
 	case err == nil:
-		if b := g.backoffs[channel]; b != nil {
+		if b := g.backoffs[channel]; b != nil && p.backoff {
 			_ = b.Clear(ctx)
 		}
 	case errors.As(err, &th):

@@ -15,6 +15,7 @@ import (
 	"github.com/postbud/postbud/delivery/memo"
 	"github.com/postbud/postbud/internal/docstore"
 	"github.com/postbud/postbud/internal/sealed"
+	"github.com/postbud/postbud/render"
 	"github.com/postbud/postbud/templates"
 )
 
@@ -107,6 +108,9 @@ type Tenant struct {
 	// fails; "" means none. CallbackSecret is its HMAC key.
 	CallbackURL    string
 	CallbackSecret []byte
+	// PDFA is the PDF/A conformance of the tenant's PDFs when the letter's layout does not
+	// choose one; "" is the renderer's default, PDF/A-2b.
+	PDFA render.PDFA
 }
 
 const (

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -128,12 +127,13 @@ func (q *Queues) Archived(ctx context.Context) ([]DeadTask, error) {
 	return out, nil
 }
 
+// letterOf returns the letter id a task payload names in clear, or "".
 func letterOf(payload []byte) string {
-	var p taskPayload
-	if json.Unmarshal(payload, &p) != nil {
+	id, _, err := envelope(payload)
+	if err != nil {
 		return ""
 	}
-	return p.Letter
+	return id
 }
 
 // Retry runs archived task taskID of queue again now. The letter goes back to the status
@@ -150,13 +150,16 @@ func (q *Queues) Retry(ctx context.Context, queue, taskID string) error {
 		return fmt.Errorf("retry task %s of %s: it is %s, not archived", taskID, queue, t.State)
 	}
 	if id := letterOf(t.Payload); id != "" {
-		back := StatusQueued
-		if t.Type == TypeDeliver {
-			back = StatusRendered
-		}
 		_, err := q.records.update(ctx, id, func(l *Letter) error {
 			if l.Status != StatusFailed {
 				return errUnchanged
+			}
+			// A render task also delivers (see Server.render): when it failed in the delivery,
+			// the documents stand and the letter goes back to rendered, whose render task run
+			// queues the delivery.
+			back := StatusQueued
+			if t.Type == TypeDeliver || len(l.Documents) > 0 {
+				back = StatusRendered
 			}
 			l.Status = back
 			l.LastError = "retried by an operator after: " + l.LastError

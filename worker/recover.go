@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -64,19 +63,19 @@ type tracker struct {
 // track wraps a handler of single-letter tasks: the letter is listed while the handler runs.
 func (tr *tracker) track(h asynq.HandlerFunc) asynq.HandlerFunc {
 	return func(ctx context.Context, t *asynq.Task) error {
-		var p taskPayload
-		if json.Unmarshal(t.Payload(), &p) != nil || !validID(p.Letter) {
+		id := letterOf(t.Payload())
+		if !validID(id) {
 			return h(ctx, t)
 		}
 		tr.mu.Lock()
-		tr.running[p.Letter]++
+		tr.running[id]++
 		tr.mu.Unlock()
-		_ = tr.rdb.SAdd(ctx, inflightKey(tr.instance), p.Letter).Err()
+		_ = tr.rdb.SAdd(ctx, inflightKey(tr.instance), id).Err()
 		defer func() {
-			_ = tr.rdb.SRem(context.WithoutCancel(ctx), inflightKey(tr.instance), p.Letter).Err()
+			_ = tr.rdb.SRem(context.WithoutCancel(ctx), inflightKey(tr.instance), id).Err()
 			tr.mu.Lock()
-			if tr.running[p.Letter]--; tr.running[p.Letter] <= 0 {
-				delete(tr.running, p.Letter)
+			if tr.running[id]--; tr.running[id] <= 0 {
+				delete(tr.running, id)
 			}
 			tr.mu.Unlock()
 		}()

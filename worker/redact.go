@@ -1,6 +1,8 @@
 package worker
 
 import (
+	"sync"
+
 	"github.com/postbud/postbud/delivery"
 	"github.com/postbud/postbud/templates"
 )
@@ -14,11 +16,18 @@ import (
 // case data (a DataError's or TemplateError's text names the path and the kind of problem;
 // the value is only in Problem.Value and TemplateError.Value); but other packages' errors may
 // quote the letter's text, such as render/pdf's "recipient line 1 "…" is 104 mm wide".
-type redactor struct{ r *templates.Redactor }
+//
+// It is built on first use: walking the case data for every form of every value costs about as
+// much as a tenth of the letter's rendering, and only a failed attempt has a text to redact.
+type redactor struct {
+	once  sync.Once
+	data  []byte
+	extra []string
+	r     *templates.Redactor
+}
 
 func newRedactor(data []byte, r delivery.Recipient) *redactor {
-	extra := append([]string{r.ID, r.Name}, r.Address...)
-	return &redactor{r: templates.NewRedactor(data, extra...)}
+	return &redactor{data: data, extra: append([]string{r.ID, r.Name}, r.Address...)}
 }
 
 // text returns s without any of the secrets. A nil redactor returns s.
@@ -26,5 +35,6 @@ func (r *redactor) text(s string) string {
 	if r == nil {
 		return s
 	}
+	r.once.Do(func() { r.r = templates.NewRedactor(r.data, r.extra...) })
 	return r.r.Text(s)
 }

@@ -158,7 +158,9 @@ func (s *Server) failed(ctx context.Context, id string, retryStatus Status, err 
 	ctx = context.WithoutCancel(ctx)
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, _ := asynq.GetMaxRetry(ctx)
-	final := isPermanent(err) || retried >= maxRetry
+	// A delivery tried within the render task hands a transient failure to a deliver task of its
+	// own (see deliverHere), which has the rest of the retries.
+	final := isPermanent(err) || retried >= maxRetry && !(handingOver(ctx) && s.o.MaxRetry > 0)
 	l, uerr := s.records.update(ctx, id, func(l *Letter) error {
 		if l.Status.Final() {
 			return errUnchanged
@@ -189,14 +191,21 @@ func (s *Server) failed(ctx context.Context, id string, retryStatus Status, err 
 	if isPermanent(err) {
 		return fmt.Errorf("%s: %w", msg, asynq.SkipRetry)
 	}
+	if final {
+		return ended{errors.New(msg)}
+	}
 	return errors.New(msg)
 }
 
+// ended is the error of a run that failed its letter for good for a transient reason (the
+// retries are used up): Asynq archives the task as for any error on its last try.
+type ended struct{ error }
+
 // start moves letter id to status running unless it is past stage (done): it returns the
-// record and whether there is work to do.
-func (s *Server) start(ctx context.Context, id string, from []Status, running Status) (*Letter, bool, error) {
+// record, its JSON (for the next update) and whether there is work to do.
+func (s *Server) start(ctx context.Context, id string, from []Status, running Status) (*Letter, []byte, bool, error) {
 	var todo bool
-	l, err := s.records.update(ctx, id, func(l *Letter) error {
+	l, raw, err := s.records.modify(ctx, id, func(l *Letter) error {
 		todo = false
 		for _, f := range from {
 			if l.Status == f {
@@ -210,15 +219,18 @@ func (s *Server) start(ctx context.Context, id string, from []Status, running St
 		l.Attempts++
 		l.Worker = s.tracker.instance
 		return nil
-	})
+	}, change{})
 	if err == nil && !todo {
 		// A task run again after a crash or an outage: make sure the batch counts caught up.
 		_ = s.records.syncBatch(ctx, l, l.Status)
 	}
-	return l, todo, err
+	return l, raw, todo, err
 }
 
-// render is the render task: merge, render each format, store, then queue delivery.
+// render is the render task: merge, render each format, store, then deliver. A letter whose
+// channel takes letters one at a time is delivered in the same run, from the documents in
+// memory (see deliverHere); a letter for a bulk channel gets a deliver task, which Asynq
+// gathers into bulk requests.
 func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 	var p renderPayload
 	id, err := unseal(s.o.Key, t.Payload(), &p)
@@ -228,7 +240,7 @@ func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 		}
 		return s.failed(ctx, id, StatusQueued, permanent{fmt.Errorf("render: %w", err)}, nil)
 	}
-	l, todo, err := s.start(ctx, id, []Status{StatusQueued, StatusRendering}, StatusRendering)
+	l, raw, todo, err := s.start(ctx, id, []Status{StatusQueued, StatusRendering}, StatusRendering)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		s.o.Logger.Warn("render: letter record is gone (past retention?); dropping the task", slog.String("letter", id))
@@ -244,50 +256,108 @@ func (s *Server) render(ctx context.Context, t *asynq.Task) error {
 	}
 	red := newRedactor(p.Data, p.Recipient)
 	began := time.Now()
-	docs, mi, dp, err := s.produce(ctx, l, &p)
+	docs, mi, dp, data, err := s.produce(ctx, l, &p)
 	if err != nil {
 		return s.failed(ctx, id, StatusQueued, err, red)
 	}
-	l, err = s.records.update(ctx, id, func(l *Letter) error {
+	// The deliver payload replaces the render payload kept with the record in the same step as
+	// the record says rendered, so that recovery always finds the payload its status needs.
+	payload, err := seal(s.o.Key, l.ID, dp)
+	if err != nil {
+		return s.failed(ctx, id, StatusQueued, fmt.Errorf("seal deliver payload: %w", err), red)
+	}
+	here := !s.bulk(l.Delivery)
+	var wrote bool
+	c := change{prev: raw, payload: payload}
+	if here {
+		c.via = StatusRendered
+	}
+	l, raw, err = s.records.modify(ctx, id, func(l *Letter) error {
+		wrote = false
 		if l.Status != StatusRendering {
 			return errUnchanged
 		}
+		wrote = true
 		l.Status, l.Documents, l.Memo, l.LastError = StatusRendered, docs, mi, ""
+		if here {
+			// The delivery run starts now, in this task: what start does for a deliver task.
+			l.Status = StatusDelivering
+			l.Attempts++
+			l.Worker = s.tracker.instance
+		}
 		return nil
-	})
-
+	}, c)
 	if err != nil {
 		return s.failed(ctx, id, StatusQueued, err, red)
 	}
 	s.metrics.render.Observe(time.Since(began).Seconds())
-	if l.Status != StatusRendered {
+	if !wrote {
 		return nil
 	}
-	return s.enqueueDeliver(ctx, l, dp)
+	if !here {
+		return s.enqueueDeliverTask(ctx, l, payload)
+	}
+	return s.deliverHere(ctx, &job{l: l, raw: raw, p: *dp, red: newRedactor(nil, dp.Recipient), docs: data}, payload)
+}
+
+// handingOverKey marks the context of a delivery tried within the render task.
+type handingOverKey struct{}
+
+func handingOver(ctx context.Context) bool { return ctx.Value(handingOverKey{}) != nil }
+
+// deliverHere delivers a letter just rendered, within its render task: it saves the deliver
+// task's queueing and its run (Redis round trips, sealing), the reading back of the documents and
+// a record update. The letter is already delivering (the render step's last update said so and
+// stored the deliver payload with it, in one step), so a crash from here on is recovered as any
+// delivery is (recover.go, the delivery ledger). When the letter is neither delivered nor failed
+// for good (a transient failure, a postponement), a deliver task takes it over, with the retries
+// a deliver task has less the attempt made here, and the render task ends.
+func (s *Server) deliverHere(ctx context.Context, j *job, payload []byte) error {
+	err := s.deliverJob(context.WithValue(ctx, handingOverKey{}, true), j)
+	var over ended
+	if err == nil || errors.Is(err, asynq.SkipRetry) || errors.As(err, &over) {
+		return err
+	}
+	// This attempt was the first of the deliver task's: it has one retry less, unless the
+	// attempt was only postponed (which costs no retry).
+	var later *retryLater
+	delay, retries := s.o.retryDelay(0, rand.Float64), s.o.MaxRetry-1
+	if errors.As(err, &later) {
+		delay, retries = later.wait+time.Duration(rand.Float64()*float64(later.wait)/5), s.o.MaxRetry
+	}
+	if qerr := s.enqueueDeliverTask(context.WithoutCancel(ctx), j.l, payload, asynq.ProcessIn(delay), asynq.MaxRetry(retries)); qerr != nil {
+		// The render task is retried instead; its run finds the letter rendered and queues the
+		// deliver task then.
+		return fmt.Errorf("%v; queue its deliver task: %w", err, qerr)
+	}
+	return nil
 }
 
 // produce loads the bundle, checks its version, renders each format and stores the documents
 // and, for a tenant with a Digital Post sender, the MeMo message. It returns the deliver payload
-// too.
-func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]DocumentInfo, *MemoInfo, *deliverPayload, error) {
+// and the documents' bytes by format too.
+func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]DocumentInfo, *MemoInfo, *deliverPayload, map[string][]byte, error) {
 	b, err := s.bundle(l)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	d, fm, err := b.LetterMemo(p.Data)
 	if err != nil {
-		return nil, nil, nil, permanent{err}
+		return nil, nil, nil, nil, permanent{err}
+	}
+	if d.PDFA == "" {
+		d.PDFA = s.o.Tenants[l.Tenant].PDFA
 	}
 	docs := make([]DocumentInfo, 0, len(l.Formats))
 	data := make(map[string][]byte, len(l.Formats))
 	for _, f := range l.Formats {
 		out, err := renderFormat(d, f)
 		if err != nil {
-			return nil, nil, nil, permanent{err}
+			return nil, nil, nil, nil, permanent{err}
 		}
 		sum, err := s.o.Documents.Put(ctx, l.Tenant, l.ID, f, out)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("store %s: %w", f, err)
+			return nil, nil, nil, nil, fmt.Errorf("store %s: %w", f, err)
 		}
 		docs = append(docs, DocumentInfo{Format: f, Bytes: len(out), SHA256: sum})
 		data[f] = out
@@ -295,13 +365,13 @@ func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]Do
 	var mi *MemoInfo
 	if l.MessageUUID != "" {
 		if data["pdf"] == nil {
-			return nil, nil, nil, permanent{fmt.Errorf("a Digital Post letter needs its PDF; add \"pdf\" to formats")}
+			return nil, nil, nil, nil, permanent{fmt.Errorf("a Digital Post letter needs its PDF; add \"pdf\" to formats")}
 		}
 		if mi, err = s.buildMemo(ctx, b, fm, l, p, data); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 	}
-	return docs, mi, &deliverPayload{Title: letterTitle(d), Language: b.Language, Recipient: p.Recipient}, nil
+	return docs, mi, &deliverPayload{Title: letterTitle(d), Language: b.Language, Recipient: p.Recipient}, data, nil
 }
 
 // bundle loads the letter's template at the version it was submitted with.
@@ -345,22 +415,20 @@ func renderFormat(d *render.Document, format string) ([]byte, error) {
 	return data, nil
 }
 
-// enqueueDeliver queues the deliver task once (TaskID "deliver:"+id). A rendered letter whose
-// render task re-runs has no deliver payload: it is made again from the render payload.
-func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
-	if rp, ok := dp.(*renderPayload); ok {
-		red := newRedactor(rp.Data, rp.Recipient)
-		b, err := s.bundle(l)
-		if err != nil {
-			return s.failed(ctx, l.ID, StatusRendered, err, red)
-		}
-		d, err := b.Document(rp.Data)
-		if err != nil {
-			return s.failed(ctx, l.ID, StatusRendered, permanent{err}, red)
-		}
-		dp = &deliverPayload{Title: letterTitle(d), Language: b.Language, Recipient: rp.Recipient}
+// enqueueDeliver queues the deliver task of a rendered letter whose render task ran again (after
+// a crash or a failed hand-over): its deliver payload is made again from the render payload and
+// stored with the record, then the task is queued (once: TaskID "deliver:"+id).
+func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, rp *renderPayload) error {
+	red := newRedactor(rp.Data, rp.Recipient)
+	b, err := s.bundle(l)
+	if err != nil {
+		return s.failed(ctx, l.ID, StatusRendered, err, red)
 	}
-	payload, err := seal(s.o.Key, l.ID, dp)
+	d, err := b.Document(rp.Data)
+	if err != nil {
+		return s.failed(ctx, l.ID, StatusRendered, permanent{err}, red)
+	}
+	payload, err := seal(s.o.Key, l.ID, &deliverPayload{Title: letterTitle(d), Language: b.Language, Recipient: rp.Recipient})
 	if err != nil {
 		return fmt.Errorf("seal deliver payload: %w", err)
 	}
@@ -368,13 +436,20 @@ func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, dp any) error {
 	if err := s.rdb.Set(ctx, payloadKey(l.ID), payload, s.o.Retention).Err(); err != nil {
 		return fmt.Errorf("store deliver payload: %w", err)
 	}
-	opts := []asynq.Option{asynq.TaskID("deliver:" + l.ID), asynq.Queue(QueueDeliver),
-		asynq.MaxRetry(s.o.MaxRetry), asynq.Timeout(s.o.TaskTimeout)}
+	return s.enqueueDeliverTask(ctx, l, payload)
+}
+
+// enqueueDeliverTask queues the deliver task of letter l (TaskID "deliver:"+id) with its sealed
+// deliver payload, which the caller has stored with the record; a task already there is not an
+// error.
+func (s *Server) enqueueDeliverTask(ctx context.Context, l *Letter, payload []byte, extra ...asynq.Option) error {
+	opts := append([]asynq.Option{asynq.TaskID("deliver:" + l.ID), asynq.Queue(QueueDeliver),
+		asynq.MaxRetry(s.o.MaxRetry), asynq.Timeout(s.o.TaskTimeout)}, extra...)
 	if s.bulk(l.Delivery) {
 		// Asynq gathers the letters of the group into one bulk task (see deliverBulk).
 		opts = append(opts, asynq.Group(l.Delivery))
 	}
-	_, err = s.asynq.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload), opts...)
+	_, err := s.asynq.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload), opts...)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("enqueue deliver task: %w", err)
 	}

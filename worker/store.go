@@ -99,7 +99,7 @@ func (r *records) create(ctx context.Context, l *Letter, payload []byte) (bool, 
 	}
 	ok := n == 1
 	if ok {
-		r.counted(ctx, l, "", l.Status)
+		r.counted(ctx, l, "", l.Status, "")
 	}
 	return ok, nil
 }
@@ -107,75 +107,141 @@ func (r *records) create(ctx context.Context, l *Letter, payload []byte) (bool, 
 // errUnchanged tells update that fn made no change to write.
 var errUnchanged = errors.New("unchanged")
 
-// update applies fn to the record of id in an optimistic transaction (WATCH), retrying when
-// another writer got there first, and counts the status transition for the batch and metrics.
-// When fn returns errUnchanged, nothing is written and update returns the record and nil.
-func (r *records) update(ctx context.Context, id string, fn func(*Letter) error) (*Letter, error) {
-	key := letterKey(id)
-	var out *Letter
-	var from Status
-	for range 100 {
-		err := r.rdb.Watch(ctx, func(tx *redis.Tx) error {
-			data, err := tx.Get(ctx, key).Bytes()
-			if errors.Is(err, redis.Nil) {
-				return ErrNotFound
-			}
-			if err != nil {
-				return err
-			}
-			var l Letter
-			if err := json.Unmarshal(data, &l); err != nil {
-				return err
-			}
-			from = l.Status
-			if err := fn(&l); err != nil {
-				out = &l
-				return err
-			}
-			l.Updated = r.now().UTC()
-			l.Seq++
-			data, err = json.Marshal(&l)
-			if err != nil {
-				return err
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, key, data, redis.KeepTTL)
-				return nil
-			})
-			out = &l
-			return err
-		}, key)
-		switch {
-		case errors.Is(err, redis.TxFailedErr):
-			continue
-		case errors.Is(err, errUnchanged):
-			return out, nil
-		case errors.Is(err, ErrNotFound):
-			return nil, ErrNotFound
-		case err != nil:
-			return out, fmt.Errorf("update letter %s: %w", id, err)
-		}
-		r.counted(ctx, out, from, out.Status)
-		return out, nil
-	}
-	return nil, fmt.Errorf("update letter %s: too many concurrent writers", id)
+// casScript replaces a record that still holds what the writer read: KEYS record[, payload];
+// ARGV expected JSON, new JSON[, payload, payload ttl ms]. It returns 1 when written, 0 when the
+// record is gone, else the record as it stands (another writer got there first: the caller
+// applies its change again to that). The new JSON keeps the record's TTL; with a second key the
+// letter's stored payload is replaced in the same step (one Cluster slot, hash tag {id}).
+var casScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 0 end
+if cur ~= ARGV[1] then return cur end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if KEYS[2] then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+return 1
+`)
+
+// change is what update writes besides fn's change to the record.
+type change struct {
+	// prev is the record's JSON as this process last read or wrote it, when known: the update
+	// then starts from it without reading the record first (and reads it only when another
+	// writer changed it since).
+	prev []byte
+	// payload, when set, replaces the letter's stored task payload together with the record.
+	payload []byte
+	// via is a status the letter passed through on its way to the new one without being
+	// written (counted in the metrics only).
+	via Status
 }
 
-// counted records a status transition in the metrics and the letter's batch counts.
-func (r *records) counted(ctx context.Context, l *Letter, from, to Status) {
+// update applies fn to the record of id and writes it back unless another writer changed the
+// record in between (compare and set, in one Lua step), retrying with the record as it then
+// stands, and counts the status transition for the batch and metrics. When fn returns
+// errUnchanged, nothing is written and update returns the record and nil.
+func (r *records) update(ctx context.Context, id string, fn func(*Letter) error) (*Letter, error) {
+	l, _, err := r.modify(ctx, id, fn, change{})
+	return l, err
+}
+
+// modify is update with a change: it also returns the record's JSON as written (or read, when
+// unchanged), for the next modify of the same letter.
+func (r *records) modify(ctx context.Context, id string, fn func(*Letter) error, c change) (*Letter, []byte, error) {
+	key := letterKey(id)
+	keys := []string{key}
+	if c.payload != nil {
+		keys = append(keys, payloadKey(id))
+	}
+	data, cached := c.prev, c.prev != nil
+	for range 100 {
+		if data == nil {
+			cached = false
+			var err error
+			data, err = r.rdb.Get(ctx, key).Bytes()
+			if errors.Is(err, redis.Nil) {
+				return nil, nil, ErrNotFound
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("update letter %s: %w", id, err)
+			}
+		}
+		var l Letter
+		if err := json.Unmarshal(data, &l); err != nil {
+			return nil, nil, fmt.Errorf("update letter %s: %w", id, err)
+		}
+		from := l.Status
+		if err := fn(&l); err != nil {
+			if errors.Is(err, errUnchanged) {
+				if cached {
+					// fn judged a record this process remembered: make sure it is current.
+					data = nil
+					continue
+				}
+				return &l, data, nil
+			}
+			return &l, data, fmt.Errorf("update letter %s: %w", id, err)
+		}
+		l.Updated = r.now().UTC()
+		l.Seq++
+		next, err := json.Marshal(&l)
+		if err != nil {
+			return nil, nil, fmt.Errorf("update letter %s: %w", id, err)
+		}
+		args := []any{data, next}
+		if c.payload != nil {
+			args = append(args, c.payload, r.retention.Milliseconds())
+		}
+		res, err := casScript.Run(ctx, r.rdb, keys, args...).Result()
+		if err != nil {
+			return &l, nil, fmt.Errorf("update letter %s: %w", id, err)
+		}
+		switch v := res.(type) {
+		case int64:
+			if v == 0 {
+				return nil, nil, ErrNotFound
+			}
+			r.counted(ctx, &l, from, l.Status, c.via)
+			return &l, next, nil
+		case string:
+			data, cached = []byte(v), false // another writer came first: apply fn to its record
+		default:
+			return nil, nil, fmt.Errorf("update letter %s: unexpected answer %T", id, res)
+		}
+	}
+	return nil, nil, fmt.Errorf("update letter %s: too many concurrent writers", id)
+}
+
+// counted records a status transition in the metrics and the letter's batch counts; via is a
+// status passed through on the way (metrics only), or "".
+func (r *records) counted(ctx context.Context, l *Letter, from, to, via Status) {
 	if from == to {
 		return
 	}
-	if r.metrics != nil && to != "" {
-		r.metrics.letters.WithLabelValues(string(to), l.Template).Inc()
+	if r.metrics != nil {
+		if via != "" && via != from {
+			r.metrics.letters.WithLabelValues(string(via), l.Template).Inc()
+		}
+		if to != "" {
+			r.metrics.letters.WithLabelValues(string(to), l.Template).Inc()
+		}
 	}
-	// The watchdog's list of letters that have not ended (see watch in repair.go).
-	if to == "" || to.Final() {
-		r.rdb.ZRem(context.WithoutCancel(ctx), openKey, l.ID)
-	} else {
-		r.rdb.ZAdd(context.WithoutCancel(ctx), openKey, redis.Z{Score: float64(time.Now().UnixMilli()), Member: l.ID})
+	ctx = context.WithoutCancel(ctx)
+	// The watchdog's list of letters that have not ended (see watch in repair.go), and the batch
+	// counts, in one round trip; a batch step that failed is retried on its own.
+	var batch *redis.Cmd
+	_, _ = r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if to == "" || to.Final() {
+			p.ZRem(ctx, openKey, l.ID)
+		} else {
+			p.ZAdd(ctx, openKey, redis.Z{Score: float64(time.Now().UnixMilli()), Member: l.ID})
+		}
+		if l.BatchID != "" {
+			batch = batchScript.EvalSha(ctx, p, batchKeys(l.BatchID), l.ID, batchArg(l, to), r.retention.Milliseconds())
+		}
+		return nil
+	})
+	if batch != nil && batch.Err() != nil {
+		r.syncBatch(ctx, l, to)
 	}
-	r.syncBatch(ctx, l, to)
 }
 
 // batchScript sets a letter's status in its batch and moves the batch's counts with it, in one
@@ -226,8 +292,7 @@ func (r *records) syncBatch(ctx context.Context, l *Letter, to Status) error {
 		return nil
 	}
 	ctx = context.WithoutCancel(ctx)
-	keys := []string{batchStatusKey(l.BatchID), batchCountsKey(l.BatchID), batchKey(l.BatchID)}
-	arg := strconv.Itoa(l.Seq) + " " + string(to)
+	keys, arg := batchKeys(l.BatchID), batchArg(l, to)
 	var err error
 	for attempt := range 8 {
 		if err = batchScript.Run(ctx, r.rdb, keys, l.ID, arg, r.retention.Milliseconds()).Err(); err == nil {
@@ -238,11 +303,17 @@ func (r *records) syncBatch(ctx context.Context, l *Letter, to Status) error {
 	return fmt.Errorf("batch %s counts for letter %s: %w", l.BatchID, l.ID, err)
 }
 
+func batchKeys(batch string) []string {
+	return []string{batchStatusKey(batch), batchCountsKey(batch), batchKey(batch)}
+}
+
+func batchArg(l *Letter, to Status) string { return strconv.Itoa(l.Seq) + " " + string(to) }
+
 // delete removes a record that was never handed out (its enqueue failed).
 func (r *records) delete(ctx context.Context, l *Letter) {
 	if n, _ := r.rdb.Del(context.WithoutCancel(ctx), letterKey(l.ID), payloadKey(l.ID)).Result(); n >= 1 {
 		l.Seq++
-		r.counted(ctx, l, l.Status, "")
+		r.counted(ctx, l, l.Status, "", "")
 	}
 }
 

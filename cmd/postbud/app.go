@@ -98,6 +98,7 @@ func openApp(ctx context.Context, cfg *config.Config, notice io.Writer) (a *app,
 		}
 		t.Delivery, t.Sender, t.MemoDOCX = cfg.DefaultTenant.Delivery, cfg.DefaultTenant.Sender, cfg.DefaultTenant.MemoDOCX
 		t.CallbackURL, t.CallbackSecretFile = cfg.DefaultTenant.CallbackURL, cfg.DefaultTenant.CallbackSecretFile
+		t.PDFA = cfg.DefaultTenant.PDFA
 		a.tenants = []config.Tenant{t}
 	}
 

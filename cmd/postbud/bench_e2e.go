@@ -10,8 +10,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/postbud/postbud/internal/config"
 	"github.com/postbud/postbud/worker"
@@ -101,6 +106,9 @@ func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redi
 		}
 		pw.Close()
 	}()
+	redis0 := redisStats(ctx, a.rdb)
+	var mem0, mem1 runtime.MemStats
+	runtime.ReadMemStats(&mem0)
 	cpu0, t0 := cpuTime(), time.Now()
 	b, err := a.client.SubmitBatch(ctx, tenant, pr, worker.Submission{})
 	if err != nil {
@@ -119,6 +127,8 @@ func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redi
 		time.Sleep(50 * time.Millisecond)
 	}
 	wall, cpu := time.Since(t0), cpuTime()-cpu0
+	redis1 := redisStats(ctx, a.rdb)
+	runtime.ReadMemStats(&mem1)
 	delivered := b.Counts[worker.StatusDelivered]
 	if delivered != n {
 		fmt.Fprintf(stderr, "postbud bench: %d of %d letters delivered (failed %d, rejected %d)\n", delivered, n, b.Counts[worker.StatusFailed], b.RejectedTotal)
@@ -134,7 +144,60 @@ func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redi
 	fmt.Fprintf(stdout, "end to end: %d letters (%s, pdf+docx) through %s, worker concurrency %d\n", n, name, queue, conc)
 	fmt.Fprintf(stdout, "submitted in %.2f s, all delivered after %.2f s; %d letters in the outbox\n", submitted.Seconds(), wall.Seconds(), len(outbox))
 	fmt.Fprintf(stdout, "CPU %.2f s (%.2f cores used), peak RSS %d MB\n", cpu.Seconds(), cpu.Seconds()/wall.Seconds(), ru.Maxrss/1024)
+	fmt.Fprintf(stdout, "allocated %.0f KB in %.0f allocations a letter (merge and render included), %d GC cycles\n",
+		float64(mem1.TotalAlloc-mem0.TotalAlloc)/1024/float64(n), float64(mem1.Mallocs-mem0.Mallocs)/float64(n), mem1.NumGC-mem0.NumGC)
+	if redis0.ok && redis1.ok {
+		// Server-wide figures: other clients of the same Redis count too.
+		rc := redis1.cpu - redis0.cpu
+		fmt.Fprintf(stdout, "Redis: %.1f commands a letter (Lua scripts' own calls included), redis-server CPU %.2f s (%.2f ms a letter); postbud and redis-server %.2f ms CPU a letter\n",
+			float64(redis1.calls-redis0.calls)/float64(n), rc.Seconds(), rc.Seconds()*1000/float64(n), (cpu+rc).Seconds()*1000/float64(n))
+	}
 	fmt.Fprintf(stdout, "letters/s/core: %.1f\n", float64(n)/cpu.Seconds())
 	fmt.Fprintf(stdout, "letters/s: %.1f\n", float64(n)/wall.Seconds())
 	return 0
+}
+
+// redisFigures are a Redis server's command count and CPU time, from INFO.
+type redisFigures struct {
+	ok    bool
+	calls int64
+	cpu   time.Duration
+}
+
+// redisStats reads the command count (INFO commandstats, the calls of every command, those of
+// Lua scripts included) and redis-server's CPU time (INFO cpu) of the server rdb talks to. ok is
+// false when they cannot be read (an embedded server, a cluster).
+func redisStats(ctx context.Context, rdb goredis.UniversalClient) redisFigures {
+	c, isClient := rdb.(*goredis.Client)
+	if !isClient {
+		return redisFigures{}
+	}
+	info, err := c.Info(ctx, "commandstats", "cpu").Result()
+	if err != nil {
+		return redisFigures{}
+	}
+	var f redisFigures
+	var seen int
+	for _, line := range strings.Split(info, "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, "cmdstat_"); ok {
+			_, stats, _ := strings.Cut(rest, ":")
+			for _, kv := range strings.Split(stats, ",") {
+				if v, ok := strings.CutPrefix(kv, "calls="); ok {
+					n, _ := strconv.ParseInt(v, 10, 64)
+					f.calls += n
+				}
+			}
+			continue
+		}
+		for _, k := range []string{"used_cpu_sys:", "used_cpu_user:"} {
+			if v, ok := strings.CutPrefix(line, k); ok {
+				sec, _ := strconv.ParseFloat(v, 64)
+				f.cpu += time.Duration(sec * float64(time.Second))
+				seen++
+			}
+		}
+	}
+	f.ok = seen == 2 && f.calls > 0
+	return f
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/postbud/postbud/delivery/memo"
 	"github.com/postbud/postbud/delivery/ngdp"
 	"github.com/postbud/postbud/internal/config"
+	"github.com/postbud/postbud/render"
 	"github.com/postbud/postbud/worker"
 )
 
@@ -60,7 +61,7 @@ func channels(cfg *config.Config, tenants []config.Tenant, opts *worker.Options)
 	}
 	opts.Tenants = map[string]worker.Tenant{}
 	for i, t := range tenants {
-		wt := worker.Tenant{Delivery: t.Delivery, Sender: memo.Sender{ID: t.Sender.CVR, Label: t.Sender.Label}, MemoDOCX: t.MemoDOCX}
+		wt := worker.Tenant{Delivery: t.Delivery, Sender: memo.Sender{ID: t.Sender.CVR, Label: t.Sender.Label}, MemoDOCX: t.MemoDOCX, PDFA: render.PDFA(t.PDFA)}
 		if t.CallbackURL != "" {
 			secret, err := readSecret(fmt.Sprintf("tenants[%d].callback_secret_file", i), t.CallbackSecretFile)
 			if err != nil {

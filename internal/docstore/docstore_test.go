@@ -355,3 +355,24 @@ func BenchmarkPutFile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPut stores a rendered document (50 KB, the reference letter's PDF and DOCX are 54 KB
+// together) in a file bucket with Open's defaults, a new letter each time.
+func BenchmarkPut(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	data := bytes.Repeat([]byte("postbud "), 50<<10/8)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := s.Put(ctx, "bench", fmt.Sprintf("letter%08d", i), "pdf", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

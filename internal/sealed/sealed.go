@@ -4,11 +4,13 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 )
 
 // Key is a 32-byte AES-256 key. Printing a Key with any fmt verb or logging it with slog shows
@@ -79,7 +81,29 @@ func (k Key) Format(f fmt.State, verb rune) { f.Write([]byte("sealed.Key(redacte
 // LogValue implements slog.LogValuer so that a logged key shows as redacted.
 func (k Key) LogValue() slog.Value { return slog.StringValue("sealed.Key(redacted)") }
 
+// lastAEAD caches the AEAD of the last key used: a process seals and opens with one key, and
+// setting up AES-GCM for every message costs more than sealing a small one. cipher.AEAD values
+// from cipher.NewGCM are safe for concurrent use.
+var lastAEAD atomic.Pointer[keyedAEAD]
+
+type keyedAEAD struct {
+	k Key
+	a cipher.AEAD
+}
+
 func (k Key) aead() (cipher.AEAD, error) {
+	if c := lastAEAD.Load(); c != nil && subtle.ConstantTimeCompare(c.k[:], k[:]) == 1 {
+		return c.a, nil
+	}
+	g, err := k.newAEAD()
+	if err != nil {
+		return nil, err
+	}
+	lastAEAD.Store(&keyedAEAD{k: k, a: g})
+	return g, nil
+}
+
+func (k Key) newAEAD() (cipher.AEAD, error) {
 	block, err := aes.NewCipher(k[:])
 	if err != nil {
 		return nil, fmt.Errorf("sealed: %w", err)

@@ -398,6 +398,7 @@ func FuzzParseKey(f *testing.F) {
 func BenchmarkSeal(b *testing.B) {
 	k := testKey(1)
 	p := bytes.Repeat([]byte("x"), 2048) // a typical case-data payload
+	b.ReportAllocs()
 	b.SetBytes(int64(len(p)))
 	for b.Loop() {
 		if _, err := Seal(k, p, []byte("01JD3YQ2Z8")); err != nil {
@@ -410,6 +411,7 @@ func BenchmarkOpen(b *testing.B) {
 	k := testKey(1)
 	p := bytes.Repeat([]byte("x"), 2048)
 	s, _ := Seal(k, p, []byte("01JD3YQ2Z8"))
+	b.ReportAllocs()
 	b.SetBytes(int64(len(p)))
 	for b.Loop() {
 		if _, err := Open(k, s, []byte("01JD3YQ2Z8")); err != nil {
