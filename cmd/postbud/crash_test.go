@@ -146,7 +146,7 @@ func (p *pipeline) waitFor(what string, limit time.Duration, cond func() bool) {
 			}
 			p.t.Fatalf("gave up waiting for %s after %s\n%s", what, limit, tail.String())
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -181,8 +181,10 @@ func (p *pipeline) checkExactlyOnce(ids []string) {
 // mid-batch and starts a new one: every letter ends delivered exactly once.
 func TestWorkerKilled(t *testing.T) {
 	p := newPipeline(t)
-	first := p.startWorker()
+	// Submit first: a worker started before would deliver all 500 while they are still being
+	// submitted one by one, and there would be nothing in hand to kill.
 	ids := p.submit(500)
+	first := p.startWorker()
 	p.waitFor("some letters delivered", 2*time.Minute, func() bool { return p.statuses(ids)[worker.StatusDelivered] >= 50 })
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
