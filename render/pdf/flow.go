@@ -61,8 +61,11 @@ func (ts *typesetter) family(st style) string {
 // measure returns the width of s in mm in the given style and size.
 func (ts *typesetter) measure(s string, st style, size float64) float64 {
 	f, _ := ts.fonts.set.face(st) // loaded and checked by chooseFonts
-	return float64(f.width(s)) * size / 1000 * ptMM
+	return mm(f.width(s), size)
 }
+
+// mm converts a width in 1/1000 em at size points to mm, as measure does.
+func mm(w int, size float64) float64 { return float64(w) * size / 1000 * ptMM }
 
 // breakLines breaks spans set at size (points) into lines no wider than maxW mm. Lines break at
 // spaces and at "\n"; a word is split only when it alone is wider than a line. Runs of spaces
@@ -170,17 +173,16 @@ func (ts *typesetter) breakLines(spans []span, size, maxW float64) []line {
 	}
 	for i, sp := range spans {
 		text := sp.text
+		f, _ := ts.fonts.set.face(sp.style) // loaded and checked by chooseFonts
 		for len(text) > 0 {
-			j := strings.IndexAny(text, " \n")
+			// The text up to the next space or line break and its width, in one pass.
+			j, wu := f.wordWidth(text)
 			if j != 0 {
-				chunk := text
-				if j > 0 {
-					chunk = text[:j]
-				}
-				w := ts.measure(chunk, sp.style, size)
+				chunk := text[:j]
+				w := mm(wu, size)
 				word = append(word, piece{span: i, text: chunk, w: w, end: len(sp.text) - len(text) + len(chunk)})
 				wordW += w
-				if j < 0 {
+				if j == len(text) {
 					break
 				}
 				text = text[j:]
@@ -233,16 +235,13 @@ func (ts *typesetter) widestLine(spans []span, size float64) float64 {
 	}
 	for i, sp := range spans {
 		text := sp.text
+		f, _ := ts.fonts.set.face(sp.style) // loaded and checked by chooseFonts
 		for len(text) > 0 {
-			j := strings.IndexAny(text, " \n")
+			j, wu := f.wordWidth(text)
 			if j != 0 {
-				chunk := text
-				if j > 0 {
-					chunk = text[:j]
-				}
-				wordW += ts.measure(chunk, sp.style, size)
+				wordW += mm(wu, size)
 				inWord = true
-				if j < 0 {
+				if j == len(text) {
 					break
 				}
 				text = text[j:]

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/core/entity"
@@ -41,6 +42,9 @@ type face struct {
 	// adv[r] is the advance of rune r (r < 0x10000) in 1/1000 em, rounded per glyph exactly as
 	// gofpdf rounds it; -1 when the font has no glyph for r.
 	adv []int16
+	// printableASCII: the face has a glyph for every character from U+0021 to U+007E, so that
+	// firstMissing need not look them up.
+	printableASCII bool
 }
 
 // has reports whether the face has a glyph for r.
@@ -56,6 +60,30 @@ func (f *face) width(s string) int {
 		}
 	}
 	return w
+}
+
+// wordWidth returns where the first ' ' or '\n' of s is (len(s) when there is none) and the
+// width of s up to there, as width gives it: breakLines' search and measurement in one pass.
+func (f *face) wordWidth(s string) (end, w int) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' || c == '\n' {
+				return i, w
+			}
+			if a := f.adv[c]; a >= 0 {
+				w += int(a)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if f.has(r) {
+			w += int(f.adv[r])
+		}
+		i += n
+	}
+	return len(s), w
 }
 
 // fontSet is a family in four styles as one pair of files: a Latin subset or the full font.
@@ -138,7 +166,11 @@ func loadFace(file string, embed gofpdf.UTF8FontEmbedding) (*face, error) {
 		// gofpdf: round(1000/unitsPerEm * advance) per glyph.
 		adv[r] = int16(math.Round(1000 / float64(upem) * float64(a) / 64))
 	}
-	return &face{file: file, data: data, adv: adv}, nil
+	fc := &face{file: file, data: data, adv: adv, printableASCII: true}
+	for r := rune(0x21); r < 0x7F; r++ {
+		fc.printableASCII = fc.printableASCII && fc.has(r)
+	}
+	return fc, nil
 }
 
 // fonts is the choice of font files for one document and the styles it uses.
@@ -212,19 +244,36 @@ func (e *missingGlyphError) Error() string {
 		e.where, e.r, e.r, text, e.family)
 }
 
+// firstMissing returns the first character of texts that set has no glyph for, or nil. Printable
+// ASCII, most of any text, is checked once per face (face.printableASCII) rather than character
+// by character; other characters are decoded as a range loop does (U+FFFD for a byte that is
+// not UTF-8).
 func firstMissing(set *fontSet, texts []styledText) (*missingGlyphError, error) {
+	var faces [4]*face
 	for _, t := range texts {
-		f, err := set.face(t.style)
-		if err != nil {
-			return nil, err
+		f := faces[t.style]
+		if f == nil {
+			var err error
+			if f, err = set.face(t.style); err != nil {
+				return nil, err
+			}
+			faces[t.style] = f
 		}
-		for _, r := range t.text {
-			if r == ' ' || r == '\n' {
-				continue
+		s := t.text
+		for i := 0; i < len(s); {
+			r, n := rune(s[i]), 1
+			if r < utf8.RuneSelf {
+				if r == ' ' || r == '\n' || (f.printableASCII && r > ' ' && r < 0x7F) {
+					i++
+					continue
+				}
+			} else {
+				r, n = utf8.DecodeRuneInString(s[i:])
 			}
 			if !f.has(r) {
 				return &missingGlyphError{r: r, text: t.text, where: t.where, family: set.key}, nil
 			}
+			i += n
 		}
 	}
 	return nil, nil

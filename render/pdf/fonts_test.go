@@ -277,3 +277,127 @@ func TestConcurrentSharedFonts(t *testing.T) {
 		}
 	}
 }
+
+// firstMissingOld is firstMissing as it was, character by character, for TestFirstMissing.
+func firstMissingOld(set *fontSet, texts []styledText) (*missingGlyphError, error) {
+	for _, t := range texts {
+		f, err := set.face(t.style)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range t.text {
+			if r == ' ' || r == '\n' {
+				continue
+			}
+			if !f.has(r) {
+				return &missingGlyphError{r: r, text: t.text, where: t.where, family: set.key}, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// TestFirstMissing compares firstMissing with the character-by-character check on random texts
+// of ASCII (control characters too), Latin, Greek, CJK and bytes that are not UTF-8, for every
+// font set.
+func TestFirstMissing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "Z", " ", "\n", "\t", "\x01", "\x7f", "~", "æ", "Ø", "€", "–", "α", "中", "\xff", "\xe2\x82", "Hello, World! "}
+	for _, fam := range families {
+		for _, set := range fam.sets {
+			for i := 0; i < 2000; i++ {
+				var texts []styledText
+				for j := rng.IntN(4); j >= 0; j-- {
+					var b strings.Builder
+					for k := rng.IntN(12); k >= 0; k-- {
+						p := pieces[rng.IntN(len(pieces))]
+						if rng.IntN(3) > 0 {
+							p = pieces[rng.IntN(2)+15] // mostly plain text
+						}
+						b.WriteString(p)
+					}
+					texts = append(texts, styledText{text: b.String(), style: style(rng.IntN(4)), where: fmt.Sprint(j)})
+				}
+				got, err1 := firstMissing(set, texts)
+				want, err2 := firstMissingOld(set, texts)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				if !cmp.Equal(got, want, cmp.AllowUnexported(missingGlyphError{})) {
+					t.Fatalf("%s %+v: firstMissing = %v, want %v", set.key, texts, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestNorm compares norm with the replacer it avoids calling.
+func TestNorm(t *testing.T) {
+	for _, s := range []string{"", "plain text – €²", "a\r\nb", "a\rb", "a\tb", "soft\u00adhyphen", "zero\u200bwidth",
+		"\ufeffbom", "\u00ac\u200c\ufefe", "²€–"} {
+		if got, want := norm(s), cleaner.Replace(s); got != want {
+			t.Errorf("norm(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestWordWidth compares face.wordWidth with strings.IndexAny and face.width, which it replaces
+// in breakLines.
+func TestWordWidth(t *testing.T) {
+	f, err := families[render.DefaultFont].sets[0].face(regular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"", " ", "\n", "word", "word rest", "ord\nrest", "æøå€ x", "\xff\xe2 x", "α中 b", "a\tb c"} {
+		want := strings.IndexAny(s, " \n")
+		if want < 0 {
+			want = len(s)
+		}
+		end, w := f.wordWidth(s)
+		if end != want || w != f.width(s[:want]) {
+			t.Errorf("wordWidth(%q) = %d, %d; want %d, %d", s, end, w, want, f.width(s[:want]))
+		}
+	}
+}
+
+// TestChooseFontsSets compares chooseFonts with checking each font set text by text
+// (firstMissingOld), on random texts that the first, a later or no set covers.
+func TestChooseFontsSets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"a", "Z", " ", "\n", "\t", "\x01", "~", "æ", "€", "–", "ŉ", "α", "中", "😀", "\xff", "Hej med dig. "}
+	fam := families[render.DefaultFont]
+	for i := 0; i < 3000; i++ {
+		var texts []styledText
+		for j := rng.IntN(5); j >= 0; j-- {
+			var b strings.Builder
+			for k := rng.IntN(8); k >= 0; k-- {
+				p := pieces[len(pieces)-1]
+				if rng.IntN(4) == 0 {
+					p = pieces[rng.IntN(len(pieces))]
+				}
+				b.WriteString(p)
+			}
+			texts = append(texts, styledText{text: b.String(), style: style(rng.IntN(4)), where: fmt.Sprint(j)})
+		}
+		var wantSet *fontSet
+		var wantErr error
+		for _, set := range fam.sets {
+			m, err := firstMissingOld(set, texts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m == nil {
+				wantSet, wantErr = set, nil
+				break
+			}
+			wantErr = m
+		}
+		got, err := chooseFonts(render.DefaultFont, texts, false)
+		switch {
+		case wantSet != nil && (err != nil || got.set != wantSet):
+			t.Fatalf("%+v: chooseFonts = %v, %v; want set %s", texts, got, err, wantSet.key)
+		case wantSet == nil && (err == nil || err.Error() != wantErr.Error()):
+			t.Fatalf("%+v: chooseFonts error %v; want %v", texts, err, wantErr)
+		}
+	}
+}

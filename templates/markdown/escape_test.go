@@ -65,3 +65,44 @@ func TestEscapeAgreesRuneByRune(t *testing.T) {
 		}
 	}
 }
+
+// decodeBytewise is decode as it was, byte by byte, for TestDecodeSameAsBytewise.
+func decodeBytewise(v []byte) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch {
+		case ch == '\\' && i+1 < len(v) && util.IsPunct(v[i+1]):
+			b.WriteByte(v[i+1])
+			i++
+			continue
+		case ch == '&':
+			if r, n, ok := charRef(v[i:]); ok {
+				b.WriteString(r)
+				i += n - 1
+				continue
+			}
+		}
+		b.WriteByte(ch)
+	}
+	return sanitize(b.String())
+}
+
+// TestDecodeSameAsBytewise compares decode with the byte-by-byte loop it replaced on every text
+// of up to 6 characters from an alphabet of backslashes, ampersands, references and text.
+func TestDecodeSameAsBytewise(t *testing.T) {
+	parts := []string{`\`, `&`, `a`, `*`, `&amp;`, `&#65;`, `&#x1F;`, `;`, `#`, "\x00", "æ"}
+	var walk func(s string, n int)
+	walk = func(s string, n int) {
+		if got, want := decode([]byte(s)), decodeBytewise([]byte(s)); got != want {
+			t.Fatalf("decode(%q) = %q, byte by byte %q", s, got, want)
+		}
+		if n == 6 {
+			return
+		}
+		for _, p := range parts {
+			walk(s+p, n+1)
+		}
+	}
+	walk("", 0)
+}

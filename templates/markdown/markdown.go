@@ -475,28 +475,53 @@ func (c *converter) checkURL(n ast.Node, url string) error {
 // decode resolves backslash escapes and character references in Markdown text, in one pass as
 // CommonMark does (so "\&amp;" is "&amp;"), and makes the text valid UTF-8.
 func decode(v []byte) string {
-	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+	bs, amp := bytes.IndexByte(v, '\\'), bytes.IndexByte(v, '&')
+	if bs < 0 && amp < 0 {
 		return sanitize(string(v))
 	}
+	// Text between backslashes and ampersands is copied as it is, a run at a time; bs and amp
+	// are the next backslash and ampersand at or after i, or -1.
 	var b strings.Builder
 	b.Grow(len(v))
-	for i := 0; i < len(v); i++ {
-		ch := v[i]
-		switch {
-		case ch == '\\' && i+1 < len(v) && util.IsPunct(v[i+1]):
-			b.WriteByte(v[i+1])
-			i++
-			continue
-		case ch == '&':
-			if r, n, ok := charRef(v[i:]); ok {
-				b.WriteString(r)
-				i += n - 1
-				continue
-			}
+	i := 0 // v[:i] is done
+	for bs >= 0 || amp >= 0 {
+		j := bs
+		if j < 0 || amp >= 0 && amp < j {
+			j = amp
 		}
-		b.WriteByte(ch)
+		b.Write(v[i:j])
+		i = j + 1
+		switch {
+		case v[j] == '\\' && j+1 < len(v) && util.IsPunct(v[j+1]):
+			b.WriteByte(v[j+1])
+			i = j + 2
+		case v[j] == '&':
+			if r, n, ok := charRef(v[j:]); ok {
+				b.WriteString(r)
+				i = j + n
+			} else {
+				b.WriteByte('&')
+			}
+		default:
+			b.WriteByte('\\')
+		}
+		if bs >= 0 && bs < i {
+			bs = indexFrom(v, i, '\\')
+		}
+		if amp >= 0 && amp < i {
+			amp = indexFrom(v, i, '&')
+		}
 	}
+	b.Write(v[i:])
 	return sanitize(b.String())
+}
+
+// indexFrom is the index of the first c in v at or after i, or -1.
+func indexFrom(v []byte, i int, c byte) int {
+	if j := bytes.IndexByte(v[i:], c); j >= 0 {
+		return i + j
+	}
+	return -1
 }
 
 // charRef decodes a character reference at the start of v: &name;, &#123; or &#x1F;. It returns

@@ -509,3 +509,99 @@ func mustTime(s string) time.Time {
 	}
 	return tm
 }
+
+// textOld is Text as it was before CHANGES.md 21, for TestTextDirect.
+func textOld(f *Fpdf, x, y float64, txtStr string) {
+	var txt2 string
+	if f.isCurrentUTF8 {
+		txt2 = f.escape(utf8toutf16(txtStr, false))
+		f.currentFont.useRunes(txtStr)
+	} else {
+		txt2 = f.escape(txtStr)
+	}
+	s := textOp(x*f.k, (f.h-y)*f.k, txt2)
+	if f.colorFlag {
+		s = sprintf("q %s %s Q", f.color.text.str, s)
+	}
+	f.out(s)
+}
+
+// TestTextDirect checks that Text writes the bytes it wrote before CHANGES.md 21 (converted to
+// UTF-16 and escaped, then formatted) for UTF-8 and core fonts, with and without a text colour
+// that differs from the fill colour, including characters whose UTF-16 bytes need escaping.
+func TestTextDirect(t *testing.T) {
+	texts := append([]string{"", "(a) \\b\r", "\u2829\u5c0d\u0d5c\u295c", "\u0128\u0129\u015c"}, textSamples...)
+	for _, utf8Font := range []bool{true, false} {
+		for _, colour := range []bool{false, true} {
+			var outs [2][]byte
+			for i, text := range []func(*Fpdf, float64, float64, string){(*Fpdf).Text, textOld} {
+				f := New("P", "mm", "A4", "")
+				if utf8Font {
+					f.AddUTF8FontFromBytes("dejavu", "", readTestFont(t, "DejaVuSansCondensed.ttf"))
+					f.SetFont("dejavu", "", 11)
+				} else {
+					f.SetFont("Helvetica", "", 11)
+				}
+				f.AddPage()
+				if colour {
+					f.SetTextColor(200, 20, 20)
+				}
+				for j, s := range texts {
+					if !utf8Font {
+						s = strings.Map(func(r rune) rune { return r & 0xFF }, s)
+					}
+					text(f, 10.5+float64(j), 20.25*float64(j), s)
+				}
+				if f.Err() {
+					t.Fatal(f.Error())
+				}
+				outs[i] = f.pages[1].Bytes()
+			}
+			if !bytes.Equal(outs[0], outs[1]) {
+				t.Errorf("utf8 %v colour %v: Text wrote\n%q\nbefore:\n%q", utf8Font, colour, outs[0], outs[1])
+			}
+		}
+	}
+}
+
+// TestFontIsCurrent checks FontIsCurrent against the font SetFont selects.
+func TestFontIsCurrent(t *testing.T) {
+	f := New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes("Deja Vu", "", readTestFont(t, "DejaVuSansCondensed.ttf"))
+	f.AddUTF8FontFromBytes("Deja Vu", "B", readTestFont(t, "DejaVuSansCondensed-Bold.ttf"))
+	if f.FontIsCurrent("Deja Vu", "", 11) {
+		t.Error("current before any page")
+	}
+	f.SetFont("Deja Vu", "", 11)
+	f.AddPage()
+	for _, c := range []struct {
+		family, style string
+		size          float64
+		want          bool
+	}{
+		{"Deja Vu", "", 11, true},
+		{"deja vu", "", 11, true},
+		{"DEJA#20VU", "", 0, true},
+		{"", "", 11, true},
+		{"Deja Vu", "", 11.5, false},
+		{"Deja Vu", "B", 11, false},
+		{"Deja Vu", "U", 11, false},
+		{"Deja", "", 11, false},
+		{"Helvetica", "", 11, false},
+	} {
+		if got := f.FontIsCurrent(c.family, c.style, c.size); got != c.want {
+			t.Errorf("FontIsCurrent(%q, %q, %v) = %v, want %v", c.family, c.style, c.size, got, c.want)
+		}
+	}
+	f.SetFont("Deja Vu", "b", 12)
+	if !f.FontIsCurrent("deja vu", "B", 12) || f.FontIsCurrent("deja vu", "", 12) {
+		t.Error("FontIsCurrent does not follow SetFont")
+	}
+	f.SetFont("Deja Vu", "BU", 12)
+	if f.FontIsCurrent("deja vu", "B", 12) || f.FontIsCurrent("deja vu", "BU", 12) {
+		t.Error("FontIsCurrent with underline")
+	}
+	if f.Err() {
+		t.Fatal(f.Error())
+	}
+}

@@ -2034,6 +2034,59 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 	return
 }
 
+// FontIsCurrent reports whether SetFont(familyStr, styleStr, size) would select the font,
+// style and size that are already current on the current page, so that it would change nothing
+// but write another font operator into the page. Callers that select the font for every piece
+// of text (Maroto does) can skip SetFont then. It answers false whenever it cannot tell cheaply
+// (underline or strike-out, a core font alias such as Arial for Helvetica, no page).
+// postbud CHANGES.md 22.
+func (f *Fpdf) FontIsCurrent(familyStr, styleStr string, size float64) bool {
+	if f.err != nil || f.page == 0 || f.state != 2 || f.underline || f.strikeout || f.fontFamily == "" {
+		return false
+	}
+	if size == 0.0 {
+		size = f.fontSizePt
+	}
+	if size != f.fontSizePt {
+		return false
+	}
+	switch styleStr {
+	case "", "B", "I", "BI":
+	default:
+		styleStr = strings.ToUpper(styleStr)
+		if strings.ContainsAny(styleStr, "US") {
+			return false
+		}
+		if styleStr == "IB" {
+			styleStr = "BI"
+		}
+	}
+	if styleStr != f.fontStyle {
+		return false
+	}
+	if familyStr == "" {
+		return true
+	}
+	fam := fontFamilyEscape(familyStr)
+	cur := f.fontFamily
+	if len(fam) != len(cur) {
+		return lowerName(fam) == cur
+	}
+	for i := 0; i < len(fam); i++ {
+		c := fam[i]
+		if c >= 0x80 {
+			return lowerName(fam) == cur
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != cur[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // SetFontStyle sets the style of the current font. See also SetFont()
 func (f *Fpdf) SetFontStyle(styleStr string) {
 	f.SetFont(f.fontFamily, styleStr, f.fontSizePt)
@@ -2133,6 +2186,12 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // precisely on the page, but it is usually easier to use Cell(), MultiCell()
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
+	if !f.underline && !f.strikeout && !(f.isCurrentUTF8 && f.isRTL) {
+		// postbud CHANGES.md 21: the operator is appended straight to the page, converted and
+		// escaped in one pass; the same bytes as below.
+		f.textDirect(x, y, txtStr)
+		return
+	}
 	var txt2 string
 	if f.isCurrentUTF8 {
 		if f.isRTL {
@@ -2155,6 +2214,42 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 		s = sprintf("q %s %s Q", f.color.text.str, s)
 	}
 	f.out(s)
+}
+
+// textDirect is Text without underline, strike-out or right-to-left text: it appends
+// "[q <colour> ]BT x y Td (txt) Tj ET[ Q]\n" to the page (or document) buffer without
+// intermediate strings, txt converted to UTF-16BE for a UTF-8 font and escaped as escape does.
+func (f *Fpdf) textDirect(x, y float64, txtStr string) {
+	buf := &f.buffer.Buffer
+	if f.state == 2 {
+		buf = f.pages[f.page]
+	}
+	buf.Grow(48 + len(f.color.text.str) + 4*len(txtStr))
+	b := buf.AvailableBuffer()
+	if f.colorFlag {
+		b = append(b, "q "...)
+		b = append(b, f.color.text.str...)
+		b = append(b, ' ')
+	}
+	b = append(b, "BT "...)
+	b = appendF2(b, x*f.k)
+	b = append(b, ' ')
+	b = appendF2(b, (f.h-y)*f.k)
+	b = append(b, " Td ("...)
+	if f.isCurrentUTF8 {
+		b = appendUTF16Escaped(b, txtStr)
+		f.currentFont.useRunes(txtStr)
+	} else {
+		for i := 0; i < len(txtStr); i++ {
+			b = appendEscapedByte(b, txtStr[i])
+		}
+	}
+	b = append(b, ") Tj ET"...)
+	if f.colorFlag {
+		b = append(b, " Q"...)
+	}
+	b = append(b, '\n')
+	buf.Write(b)
 }
 
 // SetWordSpacing sets spacing between words of following text. See the
@@ -3437,7 +3532,9 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	for box, pb := range f.defPageBoxes {
 		f.pageBoxes[f.page][box] = pb
 	}
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	// postbud CHANGES.md 21: a page's buffer starts as large as the page before it, instead of
+	// growing from nothing by doubling (about ten copies a page).
+	f.pages = append(f.pages, bytes.NewBuffer(make([]byte, 0, max(f.pages[f.page-1].Len()+f.pages[f.page-1].Len()/8, 1024))))
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -3808,6 +3905,16 @@ func (f *Fpdf) putpages() {
 	var pageSize SizeType
 	var ok bool
 	nb := f.page
+	// postbud CHANGES.md 21: room for the pages in the document buffer at once, instead of
+	// doubling it (and copying everything written so far) about ten times.
+	content := 0
+	for _, p := range f.pages {
+		content += p.Len()
+	}
+	if f.compress {
+		content /= 3
+	}
+	f.buffer.Grow(content + 512*nb + 64<<10)
 	if len(f.aliasNbPagesStr) > 0 {
 		// Replace number of pages
 		f.RegisterAlias(f.aliasNbPagesStr, sprintf("%d", nb))

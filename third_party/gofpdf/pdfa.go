@@ -190,8 +190,8 @@ func (f *Fpdf) pdfaAnnotFlags() string {
 }
 
 // pdfaCIDSet writes, for PDF/A-1, the CIDSet stream of the UTF-8 font whose objects putfonts
-// has just written (its font descriptor is the last one in the file) and adds it to that
-// descriptor. PDF/A-1 requires a CIDSet for every embedded CID font subset (a font named
+// has just written (its font descriptor is the first after the font's first object) and adds
+// it to that descriptor. PDF/A-1 requires a CIDSet for every embedded CID font subset (a font named
 // "ABCDEF+Name"); a font embedded whole gets none. The CIDs are the runes the subset maps to its
 // glyphs (CodeSymbolDictionary), and CID 0 (.notdef), which every font program has. Called by
 // putfonts after a UTF-8 font.

@@ -155,6 +155,47 @@ func utf8toutf16(s string, withBOM ...bool) string {
 	return string(res)
 }
 
+// appendUTF16Escaped appends escape(utf8toutf16(s, false)) to b, in one pass and without
+// allocating when b has room (postbud CHANGES.md 21). Like utf8toutf16 it reads a lead byte of
+// 0xE0 or more as the start of a three-byte sequence.
+func appendUTF16Escaped(b []byte, s string) []byte {
+	nb := len(s)
+	for i := 0; i < nb; {
+		c1 := s[i]
+		i++
+		switch {
+		case c1 >= 224:
+			c2, c3 := s[i], s[i+1]
+			i += 2
+			b = appendEscapedByte(b, ((c1&0x0F)<<4)+((c2&0x3C)>>2))
+			b = appendEscapedByte(b, ((c2&0x03)<<6)+(c3&0x3F))
+		case c1 >= 192:
+			c2 := s[i]
+			i++
+			b = appendEscapedByte(b, (c1&0x1C)>>2)
+			b = appendEscapedByte(b, ((c1&0x03)<<6)+(c2&0x3F))
+		case c1 > ')' && c1 != '\\': // ASCII that needs no escape (\r, ( and ) are below)
+			b = append(b, 0, c1)
+		default:
+			b = append(b, 0)
+			b = appendEscapedByte(b, c1)
+		}
+	}
+	return b
+}
+
+// appendEscapedByte appends c as escape writes it: a backslash before \, ( and ), and \r for a
+// carriage return.
+func appendEscapedByte(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '(', ')':
+		return append(b, '\\', c)
+	case '\r':
+		return append(b, '\\', 'r')
+	}
+	return append(b, c)
+}
+
 // intIf returns a if cnd is true, otherwise b
 func intIf(cnd bool, a, b int) int {
 	if cnd {

@@ -12,7 +12,10 @@ const (
 )
 
 type font struct {
-	pdf         gofpdfwrapper.Fpdf
+	pdf gofpdfwrapper.Fpdf
+	// current is pdf when it can tell that a font is already selected (the gofpdf fork's
+	// FontIsCurrent), else nil. postbud CHANGES.md 6.
+	current     fontChecker
 	size        float64
 	family      string
 	style       fontstyle.Type
@@ -23,9 +26,11 @@ type font struct {
 // NewFont create a Font.
 func NewFont(pdf gofpdfwrapper.Fpdf, size float64, family string, style fontstyle.Type) *font {
 	pdf.SetFont(family, string(style), size)
+	current, _ := pdf.(fontChecker)
 
 	return &font{
 		pdf:         pdf,
+		current:     current,
 		size:        size,
 		family:      family,
 		style:       style,
@@ -55,7 +60,11 @@ func (s *font) GetFont() (string, fontstyle.Type, float64) {
 }
 
 func (s *font) GetHeight(family string, style fontstyle.Type, size float64) float64 {
-	s.SetFont(family, style, size)
+	// postbud CHANGES.md 6: text.Add asks for the height right after selecting the same font;
+	// selecting it again would change nothing.
+	if s.current == nil || family != s.family || style != s.style || size != s.size {
+		s.SetFont(family, style, size)
+	}
 	_, _, fontSize := s.GetFont()
 	return fontSize / s.scaleFactor
 }
@@ -80,12 +89,23 @@ func (s *font) SetSize(size float64) {
 	s.pdf.SetFontSize(s.size)
 }
 
+// fontChecker is what the gofpdf fork adds to gofpdf for SetFont.
+type fontChecker interface {
+	FontIsCurrent(familyStr, styleStr string, size float64) bool
+}
+
 // SetFont defines all new Font properties.
 func (s *font) SetFont(family string, style fontstyle.Type, size float64) {
 	s.family = family
 	s.style = style
 	s.size = size
 
+	// postbud CHANGES.md 6: text.Add selects the font of every text, and GetHeight selects it
+	// again; selecting the font gofpdf has already selected on the page changes nothing but
+	// writes another font operator (and costs gofpdf's name normalising), so skip it.
+	if s.current != nil && s.current.FontIsCurrent(family, string(style), size) {
+		return
+	}
 	s.pdf.SetFont(s.family, string(s.style), s.size)
 }
 

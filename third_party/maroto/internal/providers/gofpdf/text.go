@@ -75,7 +75,7 @@ func (s *text) Add(text string, cell *entity.Cell, textProp *props.Text) {
 	// left without a link does not need its width: skip measuring it. postbud hands over lines it
 	// has broken and placed itself in such cells.
 	if math.IsInf(width, 1) && textProp.Align == align.Left && textProp.Hyperlink == nil {
-		s.addLine(textProp, x, width, y, 0, unicodeText)
+		s.addLine(textProp, x, width, y, 0, fontHeight, unicodeText)
 		s.font.SetColor(originalColor)
 		return
 	}
@@ -84,7 +84,7 @@ func (s *text) Add(text string, cell *entity.Cell, textProp *props.Text) {
 
 	// If should add one line
 	if stringWidth <= width {
-		s.addLine(textProp, x, width, y, stringWidth, unicodeText)
+		s.addLine(textProp, x, width, y, stringWidth, fontHeight, unicodeText)
 		s.font.SetColor(originalColor)
 		return
 	}
@@ -103,7 +103,7 @@ func (s *text) Add(text string, cell *entity.Cell, textProp *props.Text) {
 	for index, line := range lines {
 		lineWidth := s.pdf.GetStringWidth(line)
 
-		s.addLine(textProp, x, width, y+float64(index)*fontHeight+accumulateOffsetY, lineWidth, line)
+		s.addLine(textProp, x, width, y+float64(index)*fontHeight+accumulateOffsetY, lineWidth, fontHeight, line)
 		accumulateOffsetY += textProp.VerticalPadding
 	}
 
@@ -185,10 +185,10 @@ func (s *text) getLinesBreakingLineWithDash(words string, colWidth float64) []st
 	return lines
 }
 
-func (s *text) addLine(textProp *props.Text, xColOffset, colWidth, yColOffset, textWidth float64, text string) {
+// addLine draws one line; fontHeight is the font's height (font.GetHeight), which Add has asked
+// for once (postbud CHANGES.md 6: asking again selected the font once more for every line).
+func (s *text) addLine(textProp *props.Text, xColOffset, colWidth, yColOffset, textWidth, fontHeight float64, text string) {
 	left, top, _, _ := s.pdf.GetMargins()
-
-	fontHeight := s.font.GetHeight(textProp.Family, textProp.Style, textProp.Size)
 
 	if textProp.Align == align.Left {
 		s.pdf.Text(xColOffset+left, yColOffset+top, text)
