@@ -561,3 +561,26 @@ func BenchmarkOutboxDeliverParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "letters/s")
 }
+
+// TestOutboxMakesFolders: a missing outbox folder and tenant folder are made (mode 0750) by the
+// first delivery; the second delivery of the tenant finds them.
+func TestOutboxMakesFolders(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "new", "outbox")
+	o := &Outbox{Dir: dir}
+	for _, id := range []string{"01JD3YQ2Z8", "01JD3YQ2Z9"} {
+		if _, err := o.Deliver(ctx, testLetter(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{dir, filepath.Join(dir, "kommune-a")} {
+		fi, err := os.Stat(p)
+		if err != nil || fi.Mode().Perm() != 0o750 {
+			t.Errorf("%s: %v, %v; want a folder of mode 0750", p, fi, err)
+		}
+	}
+	ids, err := o.Delivered("kommune-a")
+	if err != nil || len(ids) != 2 {
+		t.Errorf("Delivered = %v, %v; want both letters", ids, err)
+	}
+}

@@ -35,7 +35,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	redisURL := fs.String("redis", "", "with --e2e: Redis URL (default: embedded)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: postbud bench BUNDLE_DIR DATA.json|DATA.ndjson [-n N] [--format pdf|docx|both] [--concurrency C]")
-		fmt.Fprintln(stderr, "       postbud bench --e2e [BUNDLE_DIR DATA.json] [-n N] [--concurrency C] [--redis URL]")
+		fmt.Fprintln(stderr, "       postbud bench --e2e [BUNDLE_DIR DATA.json|DATA.ndjson] [-n N] [--concurrency C] [--redis URL]")
 		fmt.Fprintln(stderr, "\nRenders N letters (merge + render, no queue, nothing written) and reports letters per")
 		fmt.Fprintln(stderr, "second and per CPU-second (letters/s/core). The last line is `letters/s: <float>`.")
 		fmt.Fprintln(stderr, "DATA.json: one letter's case data, rendered N times. DATA.ndjson (one JSON object a line;")
@@ -63,11 +63,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	dataPath := pos[1]
 	if *e2e {
-		// The end-to-end run submits one letter's data n times (bench_e2e.go reads one JSON value).
-		if recs, multi, err := readBenchData(dataPath); err == nil && multi && len(recs) > 0 {
-			fmt.Fprintf(stderr, "postbud bench: --e2e takes one letter's case data (a JSON file); %s holds %d NDJSON records\n", dataPath, len(recs))
-			return 2
-		}
+		// The end-to-end run cycles through NDJSON records like the render-only run (bench_e2e.go).
 		stop, err := startProfile(*cpuProfile)
 		if err != nil {
 			fmt.Fprintf(stderr, "postbud bench: %v\n", err)

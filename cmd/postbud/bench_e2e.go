@@ -25,17 +25,25 @@ import (
 // benchE2E measures the whole pipeline in one process: n letters submitted as one batch through
 // the Go client, queued in Redis, rendered as PDF and DOCX by a worker pool of conc, stored and
 // delivered to an outbox in a temporary folder (removed afterwards). The clock runs from the
-// first line submitted to the last letter delivered.
+// first line submitted to the last letter delivered. dataPath is one letter's case data (a JSON
+// file, submitted n times) or NDJSON records: line i of the batch is record i%len(records), as
+// in the render-only bench.
 func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redisURL string, stdout, stderr io.Writer) int {
-	data, err := os.ReadFile(dataPath)
+	recs, multi, err := readBenchData(dataPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "postbud bench: %v\n", err)
+		fmt.Fprintf(stderr, "postbud bench: read case data: %v\n", err)
 		return 1
 	}
-	var probe any
-	if err := json.Unmarshal(data, &probe); err != nil {
-		fmt.Fprintf(stderr, "postbud bench: %s: %v\n", dataPath, err)
+	if len(recs) == 0 {
+		fmt.Fprintf(stderr, "postbud bench: %s: no case data (every line is empty)\n", dataPath)
 		return 1
+	}
+	for _, r := range recs {
+		var probe any
+		if err := json.Unmarshal(r.data, &probe); err != nil {
+			fmt.Fprintf(stderr, "postbud bench: %s: %v\n", r.where(dataPath), err)
+			return 1
+		}
 	}
 	tmp, err := os.MkdirTemp("", "postbud-bench-")
 	if err != nil {
@@ -95,12 +103,19 @@ func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redi
 	name := filepath.Base(filepath.Clean(bundleDir))
 	tenant := a.tenants[0].Name
 	pr, pw := io.Pipe()
-	go func() {
-		line, _ := json.Marshal(map[string]any{"template": name, "data": json.RawMessage(data),
+	lines := make([][]byte, len(recs))
+	for i, r := range recs {
+		line, err := json.Marshal(map[string]any{"template": name, "data": json.RawMessage(r.data),
 			"recipient": map[string]any{"id": "0101901234", "name": "Bench Modtager", "address": []string{"Vej 1", "8000 Aarhus C"}}})
-		line = append(line, '\n')
+		if err != nil {
+			fmt.Fprintf(stderr, "postbud bench: %s: %v\n", r.where(dataPath), err)
+			return 1
+		}
+		lines[i] = append(line, '\n')
+	}
+	go func() {
 		for i := 0; i < n; i++ {
-			if _, err := pw.Write(line); err != nil {
+			if _, err := pw.Write(lines[i%len(lines)]); err != nil {
 				return
 			}
 		}
@@ -142,6 +157,10 @@ func benchE2E(ctx context.Context, bundleDir, dataPath string, n, conc int, redi
 		queue = "Redis " + redactURL(redisURL)
 	}
 	fmt.Fprintf(stdout, "end to end: %d letters (%s, pdf+docx) through %s, worker concurrency %d\n", n, name, queue, conc)
+	if multi {
+		fmt.Fprintf(stdout, "case data %s: %d NDJSON records, each letter from the next record (%.1f passes)\n",
+			dataPath, len(recs), float64(n)/float64(len(recs)))
+	}
 	fmt.Fprintf(stdout, "submitted in %.2f s, all delivered after %.2f s; %d letters in the outbox\n", submitted.Seconds(), wall.Seconds(), len(outbox))
 	fmt.Fprintf(stdout, "CPU %.2f s (%.2f cores used), peak RSS %d MB\n", cpu.Seconds(), cpu.Seconds()/wall.Seconds(), ru.Maxrss/1024)
 	fmt.Fprintf(stdout, "allocated %.0f KB in %.0f allocations a letter (merge and render included), %d GC cycles\n",

@@ -157,14 +157,20 @@ func TestBenchNDJSONBadRecords(t *testing.T) {
 	}
 }
 
-// TestBenchE2ERefusesNDJSON: the end-to-end run submits one letter's data; it says so rather
-// than failing on the second record.
-func TestBenchE2ERefusesNDJSON(t *testing.T) {
-	rec := benchSample(t, nil)
+// TestBenchE2ENDJSON: the end-to-end run cycles through NDJSON records like the render-only
+// run; each letter of the batch is the next record, and all of them are delivered.
+func TestBenchE2ENDJSON(t *testing.T) {
+	short := benchSample(t, nil)
+	long := benchSample(t, func(v map[string]any) { v["bench_note"] = strings.Repeat("x", 40) })
 	p := filepath.Join(t.TempDir(), "letters.ndjson")
-	os.WriteFile(p, append(append(append(rec, '\n'), rec...), '\n'), 0o644)
-	code, _, stderr := runBench(t, "--e2e", benchBundle, p, "-n", "2")
-	if code != 2 || !strings.Contains(stderr, "--e2e takes one letter's case data") {
-		t.Errorf("exit %d, want 2 and a message that --e2e takes one JSON file:\n%s", code, stderr)
+	os.WriteFile(p, append(append(append(short, '\n'), long...), '\n'), 0o644)
+	code, stdout, stderr := runBench(t, "--e2e", benchBundle, p, "-n", "3", "--concurrency", "2")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0:\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"2 NDJSON records", "3 letters in the outbox", "letters/s: "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no %q in\n%s", want, stdout)
+		}
 	}
 }

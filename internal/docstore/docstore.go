@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/azureblob" // azblob://
@@ -207,31 +209,45 @@ func (s *Store) Put(ctx context.Context, tenant, letterID, format string, data [
 // putFile writes data to the file of key in a file bucket as the fileblob driver does with
 // Open's defaults: into a temporary file next to the target, then renamed onto it, so that
 // readers see the old document or the new one whole. Like the driver, it does not fsync. Keys
-// passed Key's checks, so they need none of the driver's escaping.
+// passed Key's checks, so they need none of the driver's escaping. The temporary file is
+// opened first and the letter's folder made only when it is missing (once a letter, not a
+// stat a document), with the system calls themselves (see createTemp).
 func (s *Store) putFile(ctx context.Context, key string, data []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	path := filepath.Join(s.dir, filepath.FromSlash(key))
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return err
-	}
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := path + "." + hex.EncodeToString(rnd[:]) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	err := createTemp(tmp, data)
+	if errors.Is(err, fs.ErrNotExist) {
+		dir := filepath.Dir(path)
+		if err = os.Mkdir(dir, 0o750); errors.Is(err, fs.ErrNotExist) {
+			err = os.MkdirAll(dir, 0o750)
+		} else if errors.Is(err, fs.ErrExist) {
+			err = nil // made meanwhile by a Put of another format
+		}
+		if err == nil {
+			err = createTemp(tmp, data)
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return err // nothing was created
+		}
 	}
 	if err == nil {
 		err = ctx.Err()
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		// rename(2) itself: os.Rename first stats the target to refuse a folder there, which
+		// rename(2) refuses too (EISDIR) for a file.
+		rerr := syscall.Rename(tmp, path)
+		for rerr == syscall.EINTR {
+			rerr = syscall.Rename(tmp, path)
+		}
+		if rerr != nil {
+			err = &os.LinkError{Op: "rename", Old: tmp, New: path, Err: rerr}
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)

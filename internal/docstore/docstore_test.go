@@ -376,3 +376,39 @@ func BenchmarkPut(b *testing.B) {
 		}
 	}
 }
+
+// TestPutFileFolders: Put makes the letter's folder only when it is missing (the tenant folder
+// exists, or neither does), and a Put that cannot rename leaves no temporary file behind.
+func TestPutFileFolders(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Put(ctx, "kommune-a", "l1", "pdf", []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(ctx, "kommune-a", "l2", "pdf", []byte("two")); err != nil { // tenant folder exists
+		t.Fatal(err)
+	}
+	if got, err := s.Get(ctx, "kommune-a", "l2", "pdf"); err != nil || string(got) != "two" {
+		t.Fatalf("Get l2 = %q, %v", got, err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "kommune-a", "l2"))
+	if err != nil || fi.Mode().Perm() != 0o750 {
+		t.Fatalf("letter folder: %v, %v; want mode 0750", fi, err)
+	}
+	// A folder where the document goes: the rename fails, and the temporary file goes.
+	if err := os.MkdirAll(filepath.Join(dir, "kommune-a", "l3", "pdf", "x"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(ctx, "kommune-a", "l3", "pdf", []byte("three")); err == nil {
+		t.Fatal("Put onto a folder succeeded")
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "kommune-a", "l3"))
+	if len(entries) != 1 || entries[0].Name() != "pdf" {
+		t.Errorf("l3 holds %v, want only the folder pdf", entries)
+	}
+}
