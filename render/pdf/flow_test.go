@@ -14,7 +14,7 @@ import (
 
 func testTypesetter(t testing.TB) *typesetter {
 	t.Helper()
-	fs, err := chooseFonts(render.DefaultFont, []styledText{{text: "a", style: bold}}, true)
+	fs, err := chooseFonts(render.DefaultFont, []styledText{{text: "a", style: bold}})
 	if err != nil {
 		t.Fatal(err)
 	}

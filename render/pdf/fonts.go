@@ -186,14 +186,12 @@ func (fs *fonts) family(s style) string { return "pbd" + fs.set.key + "-" + styl
 
 // chooseFonts picks the smallest font set of the document's family that has a glyph for every
 // character the document uses in each style, or names the first character no set has.
-// withChars is no longer used: the characters of each style named the font subsets, which gofpdf
-// now names itself.
-func chooseFonts(familyName string, texts []styledText, withChars bool) (*fonts, error) {
+func chooseFonts(familyName string, texts []styledText) (*fonts, error) {
 	fam, ok := families[familyName]
 	if !ok {
 		return nil, fmt.Errorf("font %q is not available: use one of %s", familyName, strings.Join(Families(), ", "))
 	}
-	fs := usedFonts(texts, false)
+	fs := usedFonts(texts)
 	var lastErr error
 	for _, set := range fam.sets {
 		missing, err := firstMissing(set, texts)
@@ -209,9 +207,8 @@ func chooseFonts(familyName string, texts []styledText, withChars bool) (*fonts,
 	return nil, lastErr
 }
 
-// usedFonts records the styles texts use; the font set is left to the caller. withChars is no
-// longer used (see chooseFonts).
-func usedFonts(texts []styledText, withChars bool) *fonts {
+// usedFonts records the styles texts use; the font set is left to the caller.
+func usedFonts(texts []styledText) *fonts {
 	fs := &fonts{}
 	for _, t := range texts {
 		fs.used[t.style] = true

@@ -392,7 +392,7 @@ func TestChooseFontsSets(t *testing.T) {
 			}
 			wantErr = m
 		}
-		got, err := chooseFonts(render.DefaultFont, texts, false)
+		got, err := chooseFonts(render.DefaultFont, texts)
 		switch {
 		case wantSet != nil && (err != nil || got.set != wantSet):
 			t.Fatalf("%+v: chooseFonts = %v, %v; want set %s", texts, got, err, wantSet.key)

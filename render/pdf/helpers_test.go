@@ -153,7 +153,8 @@ func label(d *render.Document, page, pages int) string {
 }
 
 // checkXref verifies that startxref points at the cross-reference table and every entry at its
-// object, which is what finish must keep true.
+// object, which the fork's PDF/A additions (the CIDSet inserted after a font is written) must
+// keep true.
 func checkXref(t testing.TB, b []byte) {
 	t.Helper()
 	m := regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n?$`).FindSubmatch(b)

@@ -181,7 +181,7 @@ func newLayout(d *render.Document, pf *preflight) (*layout, error) {
 		family = render.DefaultFont
 	}
 	texts := collect(d)
-	fonts, err := chooseFonts(family, texts, pf == nil)
+	fonts, err := chooseFonts(family, texts)
 	var mg *missingGlyphError
 	if err != nil && pf != nil && errors.As(err, &mg) {
 		fonts, err = pf.glyphs(family, texts)

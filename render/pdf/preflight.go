@@ -146,7 +146,7 @@ func (pf *preflight) glyphs(familyName string, texts []styledText) (*fonts, erro
 				what, r, familyName)})
 		}
 	}
-	fs := usedFonts(texts, false)
+	fs := usedFonts(texts)
 	fs.set = set
 	return fs, nil
 }
