@@ -180,11 +180,12 @@ func (s *Server) delivered(ctx context.Context, j *job, receipt *delivery.Receip
 // handOver sends the letter through ch once the gate lets it and records the hand-off in the
 // ledger; it returns the receipt that stands.
 func (s *Server) handOver(ctx context.Context, j *job, name string, ch delivery.Channel) (*delivery.Receipt, error) {
-	pass, err := s.gate.enter(ctx, name)
+	dl, err := s.deliveryLetter(ctx, j.l, &j.p, j.docs)
 	if err != nil {
 		return nil, err
 	}
-	dl, err := s.deliveryLetter(ctx, j.l, &j.p, j.docs)
+	// The grant comes last, so that as little as possible lies between it and the request.
+	pass, err := s.gate.enter(ctx, name)
 	if err != nil {
 		return nil, err
 	}

@@ -29,8 +29,10 @@ func TestCluster(t *testing.T) {
 		if d, err := l.Reserve(ctx); err != nil || d != 0 {
 			t.Fatalf("%s: first Reserve = %v, %v; want 0", key, d, err)
 		}
-		if d, err := l.Reserve(ctx); err != nil || d <= 0 || d > 550*time.Millisecond {
-			t.Errorf("%s: second Reserve = %v, %v; want in (0, 550ms]", key, d, err)
+		// The grant interval is Margin/Rate: 600 ms at Rate 2.
+		interval := time.Duration(Margin / 2 * float64(time.Second))
+		if d, err := l.Reserve(ctx); err != nil || d <= 0 || d > interval {
+			t.Errorf("%s: second Reserve = %v, %v; want in (0, %v]", key, d, err, interval)
 		}
 		if err := l.Wait(ctx); err != nil {
 			t.Errorf("%s: Wait: %v", key, err)

@@ -9,7 +9,7 @@
 //
 // The Limiter is the GCRA of github.com/go-redis/redis_rate (v10, for go-redis v9), used as it is:
 // it is maintained, works with any redis.UniversalClient, keeps one key per limit and takes the time
-// from Redis in its Lua script. This package only chooses the limit (one grant per 1.1/Rate s, no
+// from Redis in its Lua script. This package only chooses the limit (one grant per 1.2/Rate s, no
 // burst, a tolerance of at most 10 ms for late waiters) that turns "at most Rate per second at the
 // far end" into a stated guarantee, and adds Wait. The Backoff is written here, a short Lua script
 // of its own, because no library offers a back-off level shared through Redis whose concurrent

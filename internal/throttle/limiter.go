@@ -12,8 +12,10 @@ import (
 )
 
 // Margin is the factor by which a Limiter spaces its grants wider than 1/Rate, to absorb the
-// network jitter between a grant in Redis and the request's arrival at the far end.
-const Margin = 1.1
+// jitter between a grant in Redis and the request's arrival at the far end: the network, and a
+// worker process whose cores are busy rendering (1.1, which allows 90 ms, was exceeded by a
+// worker pool on two loaded cores).
+const Margin = 1.2
 
 // MaxTolerance is the most by which a Limiter lets a grant come early after one that came late;
 // see Limiter.
@@ -29,23 +31,23 @@ const units = 1000
 
 // Limiter allows at most Rate requests per second across every process sharing Redis and Key.
 //
-// Grants follow GCRA in Redis server time with emission interval T = Margin/Rate s (1.1/Rate) and
+// Grants follow GCRA in Redis server time with emission interval T = Margin/Rate s (1.2/Rate) and
 // tolerance τ = min(MaxTolerance, T/2): any k+1 grants span at least k·T − τ, less k·5 µs of
 // rounding (redis_rate stores the next grant time as a 14-digit decimal, which until 2048 rounds
 // it by at most 5 µs). So consecutive grants are at least T/2 apart (no bursts), and:
 //
-//   - Any 1 s window of Redis time holds at most ⌊(1 s + τ)/T⌋+1 grants, about ⌊Rate/1.1⌋+1:
-//     46 at Rate 50, 10 at Rate 10, and at most Rate for every whole Rate from 1 to MaxRate.
+//   - Any 1 s window of Redis time holds at most ⌊(1 s + τ)/T⌋+1 grants, about ⌊Rate/1.2⌋+1:
+//     43 at Rate 50, 9 at Rate 10, and at most Rate for every whole Rate from 1 to MaxRate.
 //   - At the far end, any 1 s window holds at most Rate requests (whole Rate from 1 to MaxRate) as
 //     long as the delays from grant to arrival of any two requests differ by less than
-//     J = 100 ms − τ − Rate·5 µs (89.75 ms at Rate 50, 89.95 ms at Rate 10): those requests were
+//     J = 200 ms − τ − Rate·5 µs (189.75 ms at Rate 50, 189.95 ms at Rate 10): those requests were
 //     granted within 1 s + J, which holds fewer than Rate+1 grants.
 //   - Below 1 per second the same holds per 1/Rate s: any window of 1/Rate s holds at most one
-//     grant (Rate 0.5: one request every 2.2 s). Give whole rates above 1: for a fractional one
+//     grant (Rate 0.5: one request every 2.4 s). Give whole rates above 1: for a fractional one
 //     the bound can be its next whole number (Rate 1.5: 2 grants in some 1 s windows).
 //
 // The tolerance lets a waiter that wakes up to τ late, on a busy machine, still have its slot, so
-// the pool runs at close to Rate/1.1 (45.5/s at Rate 50) rather than losing every delay. The state
+// the pool runs at close to Rate/1.2 (41.7/s at Rate 50) rather than losing every delay. The state
 // is one key, "rate:" + Key (redis_rate's prefix), which expires once the limiter has been idle
 // for a grant interval (at least 1 s).
 //
