@@ -16,8 +16,10 @@
 // Fonts: Liberation Sans (SIL OFL 1.1, see fonts/OFL.txt) is embedded in two forms: Latin subsets
 // (Basic Latin, Latin-1, Latin Extended-A, punctuation, euro; about 23 KB a style) and the full
 // fonts (about 410 KB a style, Greek and Cyrillic too). Each document gets the smallest set that
-// has every character it uses, and only the styles it uses are embedded, because gofpdf's cost
-// grows with both. A character no set has is an error naming it (U+XXXX) and the text it is in;
+// has every character it uses, and only the styles it uses. The Latin fonts are embedded whole
+// from streams the gofpdf fork compresses once per process, so their cost does not depend on the
+// letter; the full fonts are subset per document (measured in BenchmarkRenderVaried, fonts.go
+// newSet chooses). A character no set has is an error naming it (U+XXXX) and the text it is in;
 // gofpdf would otherwise drop it silently. There is no fallback to a second family.
 // fonts/generate.sh regenerates the subsets.
 //
