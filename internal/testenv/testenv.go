@@ -18,6 +18,7 @@ var Install = map[string]string{
 	"pdfinfo":   "poppler-utils",
 	"pdftoppm":  "poppler-utils",
 	"pdfimages": "poppler-utils",
+	"qpdf":      "qpdf",
 	"xmllint":   "libxml2-utils",
 	"soffice":   "libreoffice-writer-nogui",
 

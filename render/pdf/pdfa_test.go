@@ -23,12 +23,6 @@ import (
 	"github.com/postbud/postbud/templates"
 )
 
-func init() {
-	if _, ok := testenv.Install["qpdf"]; !ok {
-		testenv.Install["qpdf"] = "qpdf" // for Need's message
-	}
-}
-
 // sampleDoc is one sample letter (samples/templates/<name>/sample.json) merged into its bundle.
 type sampleDoc struct {
 	name string
