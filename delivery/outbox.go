@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/postbud/postbud/internal/rawfile"
 )
 
 // OutboxChannel is the channel name the Outbox writes into its receipts.
@@ -187,7 +189,7 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 	}
 	if !o.NoSync {
-		if err := syncDir(tmp); err != nil {
+		if err := rawfile.SyncDir(tmp); err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
 	}
@@ -293,8 +295,10 @@ func removeLeftovers(tenantDir, id string) {
 	os.RemoveAll(filepath.Join(tenantDir, tempPrefix+id))
 }
 
+// writeFile writes a new file of the outbox (mode 0640 before the umask), fsynced when sync is
+// set.
 func writeFile(path string, data []byte, sync bool) error {
-	return createFile(path, data, sync)
+	return rawfile.Create(path, data, 0o640, sync)
 }
 
 // writeMessage streams m into a new file at path and returns its length and SHA-256.
@@ -361,7 +365,7 @@ func groupSyncDir(dir string) error {
 			// r has not begun (only a round's first runner takes it off next): run it.
 			d.running, d.next = true, nil
 			d.mu.Unlock()
-			err := syncDir(dir)
+			err := rawfile.SyncDir(dir)
 			d.mu.Lock()
 			r.err, r.done, d.running = err, true, false
 			d.cond.Broadcast()

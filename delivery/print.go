@@ -18,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/postbud/postbud/internal/rawfile"
 )
 
 // PrintChannel is the channel name the Print channel writes into its receipts and errors.
@@ -215,7 +217,7 @@ func (p *Print) file(dir, day, file string, l *Letter, pdf []byte, pages int, se
 	}
 	if !p.NoSync {
 		// The PDF's name is durable before its line is.
-		if err := syncDir(tenantDir); err != nil {
+		if err := rawfile.SyncDir(tenantDir); err != nil {
 			return "", fmt.Errorf("print: deliver %s: %w", l.ID, err)
 		}
 	}
@@ -329,7 +331,7 @@ func mkdirSynced(dir string, sync bool) error {
 		return err
 	}
 	if sync {
-		return syncDir(filepath.Dir(dir))
+		return rawfile.SyncDir(filepath.Dir(dir))
 	}
 	return nil
 }
@@ -376,7 +378,7 @@ func lockManifest(dayDir string, sync bool) (_ *manifest, err error) {
 		}
 		if sync {
 			// The manifest may be new: make its name durable.
-			if err := syncDir(dayDir); err != nil {
+			if err := rawfile.SyncDir(dayDir); err != nil {
 				return nil, fmt.Errorf("sync %s: %w", dayDir, err)
 			}
 		}

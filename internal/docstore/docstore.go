@@ -21,6 +21,8 @@ import (
 	_ "gocloud.dev/blob/memblob"   // mem://
 	_ "gocloud.dev/blob/s3blob"    // s3://
 	"gocloud.dev/gcerrors"
+
+	"github.com/postbud/postbud/internal/rawfile"
 )
 
 // ErrNotFound is returned (wrapped) by Get and Store.Open when no document is stored under the key.
@@ -211,7 +213,7 @@ func (s *Store) Put(ctx context.Context, tenant, letterID, format string, data [
 // readers see the old document or the new one whole. Like the driver, it does not fsync. Keys
 // passed Key's checks, so they need none of the driver's escaping. The temporary file is
 // opened first and the letter's folder made only when it is missing (once a letter, not a
-// stat a document), with the system calls themselves (see createTemp).
+// stat a document), with the system calls themselves (internal/rawfile).
 func (s *Store) putFile(ctx context.Context, key string, data []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -220,7 +222,7 @@ func (s *Store) putFile(ctx context.Context, key string, data []byte) error {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := path + "." + hex.EncodeToString(rnd[:]) + ".tmp"
-	err := createTemp(tmp, data)
+	err := rawfile.Create(tmp, data, 0o666, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		dir := filepath.Dir(path)
 		if err = os.Mkdir(dir, 0o750); errors.Is(err, fs.ErrNotExist) {
@@ -229,7 +231,7 @@ func (s *Store) putFile(ctx context.Context, key string, data []byte) error {
 			err = nil // made meanwhile by a Put of another format
 		}
 		if err == nil {
-			err = createTemp(tmp, data)
+			err = rawfile.Create(tmp, data, 0o666, false)
 		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return err // nothing was created
