@@ -99,27 +99,42 @@ func checkLayout(b *templates.Bundle, m *templates.Merged) error {
 // that does not fit is, but for a template's own words, theirs). A place whose text is the
 // template's own, or whose data cannot be found, names "/template" and the template position.
 func placeProblems(m *templates.Merged, p pdf.Problem) []Problem {
-	pos, reads, ok := m.Source(p.Place, p.Index)
+	pos, paths, ok := LayoutFields(m, p)
 	where := placeName(p)
 	if !ok {
 		return []Problem{{Path: "/template", Message: fmt.Sprintf("%s: %s", where, p.Message)}}
 	}
 	at := where + ": " + p.Message + " (set at " + pos + ")"
+	if len(paths) == 0 {
+		return []Problem{{Path: "/template", Message: at}}
+	}
+	out := make([]Problem, len(paths))
+	for i, path := range paths {
+		out[i] = Problem{Path: "/data" + path, Message: at}
+	}
+	return out
+}
+
+// LayoutFields finds where a problem of the letter's layout comes from, by the rules
+// placeProblems gives: the template position of the place (pos; ok is false when it is not
+// known) and the case data fields to blame, as JSON paths within the case data; none when the
+// text is the template's own (its lines, layout or images).
+func LayoutFields(m *templates.Merged, p pdf.Problem) (pos string, paths []string, ok bool) {
+	pos, reads, ok := m.Source(p.Place, p.Index)
+	if !ok {
+		return "", nil, false
+	}
 	if p.Rune != 0 {
-		var out []Problem
 		m.Strings(reads, func(path, s string) {
 			if strings.ContainsRune(s, p.Rune) {
-				out = append(out, Problem{Path: "/data" + path, Message: at})
+				paths = append(paths, path)
 			}
 		})
-		if len(out) > 0 {
-			return out
-		}
-		return []Problem{{Path: "/template", Message: at}}
+		return pos, paths, true
 	}
 	if p.Place == pdf.PlaceRecipient && p.Index < 0 || p.Place == pdf.PlacePageLabel || p.Place == pdf.PlaceLayout ||
 		p.Place == pdf.PlaceLogo || p.Place == pdf.PlaceSignatureImage {
-		return []Problem{{Path: "/template", Message: at}} // the template's lines, layout or images
+		return pos, nil, true // the template's lines, layout or images
 	}
 	longest, n := "", -1
 	m.Strings(reads, func(path, s string) {
@@ -128,9 +143,9 @@ func placeProblems(m *templates.Merged, p pdf.Problem) []Problem {
 		}
 	})
 	if n < 0 {
-		return []Problem{{Path: "/template", Message: at}}
+		return pos, nil, true
 	}
-	return []Problem{{Path: "/data" + longest, Message: at}}
+	return pos, []string{longest}, true
 }
 
 // glyphMessage says that the characters rs of the place cannot be printed.

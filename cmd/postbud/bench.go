@@ -17,10 +17,10 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/postbud/postbud/render/pdf"
 	"github.com/postbud/postbud/templates"
+	"github.com/postbud/postbud/worker"
 )
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -291,29 +291,14 @@ func recordProblems(b *templates.Bundle, where string, data []byte, layout bool)
 	return out
 }
 
-// layoutProblem says which case data field a problem of the PDF layout comes from, as the
-// submission check of the worker does: the fields holding a character no font has, else the
-// longest field the place's template reads; "(template)" when the place reads no case data.
+// layoutProblem says which case data field a problem of the PDF layout comes from, by the
+// submission check's rules (worker.LayoutFields); "(template)" when the text is the template's.
 func layoutProblem(m *templates.Merged, p pdf.Problem) string {
-	pos, reads, ok := m.Source(p.Place, p.Index)
+	pos, paths, ok := worker.LayoutFields(m, p)
 	if !ok {
 		return "(template): " + p.String()
 	}
 	msg := p.String() + " (set at " + pos + ")"
-	var paths []string
-	longest, n := "", -1
-	m.Strings(reads, func(path, s string) {
-		if p.Rune != 0 {
-			if strings.ContainsRune(s, p.Rune) {
-				paths = append(paths, path)
-			}
-		} else if c := utf8.RuneCountInString(s); c > n {
-			longest, n = path, c
-		}
-	})
-	if p.Rune == 0 && n >= 0 && !(p.Place == pdf.PlaceRecipient && p.Index < 0) {
-		paths = []string{longest}
-	}
 	if len(paths) == 0 {
 		return "(template): " + msg
 	}
