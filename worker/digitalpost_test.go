@@ -38,6 +38,7 @@ var aarhus = memo.Sender{ID: "55133018", Label: "Aarhus Kommune"}
 type dpEnv struct {
 	*env
 	standin *ngdptest.Server
+	ca      *ngdptest.CA
 	dir     string // where the stand-in keeps what it accepted
 	print   *delivery.Print
 }
@@ -60,24 +61,32 @@ func newDPEnv(t testing.TB, fault func(n int, uuid string) ngdptest.Fault) *dpEn
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	cert, err := ca.ClientCertificate("postbud")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := ngdp.New(ngdp.Config{URL: s.URL(), Certificate: cert, RootCAs: ca.Pool(),
-		SystemID: "postbud-test", Secret: "test-secret-0123456789", Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
 	pr := &delivery.Print{Dir: filepath.Join(t.TempDir(), "print"), NoSync: true}
-	e.opts.Channels["ngdp"] = ch
 	e.opts.Channels[delivery.PrintChannel] = pr
-	e.opts.Registry = ch
 	e.opts.Tenants = map[string]Tenant{"aarhus": {Delivery: "ngdp", Sender: aarhus, MemoDOCX: true}}
 	e.opts.BackoffBase, e.opts.BackoffMax = 20*time.Millisecond, 200*time.Millisecond
 	e.opts.HaltFor = 300 * time.Millisecond
-	e.opts.ChannelTimeout = time.Second
-	return &dpEnv{env: e, standin: s, dir: dir, print: pr}
+	d := &dpEnv{env: e, standin: s, ca: ca, dir: dir, print: pr}
+	d.setTimeout(t, time.Second)
+	return d
+}
+
+// setTimeout makes the NgDP channel (and registry) anew with timeout on each request, and gives
+// the worker's channel calls the same bound.
+func (d *dpEnv) setTimeout(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	cert, err := d.ca.ClientCertificate("postbud")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := ngdp.New(ngdp.Config{URL: d.standin.URL(), Certificate: cert, RootCAs: d.ca.Pool(),
+		SystemID: "postbud-test", Secret: "test-secret-0123456789", Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.opts.Channels["ngdp"] = ch
+	d.opts.Registry = ch
+	d.opts.ChannelTimeout = timeout
 }
 
 // accepted reads the MeMo message the stand-in accepted under uuid.
@@ -511,8 +520,10 @@ func TestDigitalPostBulk(t *testing.T) {
 	})
 	d.opts.Bulk, d.opts.BulkDelay = 10, 2*time.Second
 	// Compressing ten messages with LZMA takes seconds under -race on a busy machine: the 1 s
-	// timeout of the other tests would fail every bulk request on time alone.
-	d.opts.ChannelTimeout = 20 * time.Second
+	// timeout of the other tests would fail every bulk request on time alone. Both bounds are
+	// raised: the worker's on the call and the NgDP client's own on each request (raising only
+	// the first left bulk requests failing at the client's 1 s).
+	d.setTimeout(t, 20*time.Second)
 	c := d.client(t)
 	d.run(t, d.opts, 4)
 	var ids []string
