@@ -568,6 +568,7 @@ type Fpdf struct {
 	layoutMode       string                     // layout display mode
 	xmp              []byte                     // XMP metadata
 	pdfa             pdfaType                   // PDF/A, document language and file identifier (pdfa.go)
+	tag              tagState                   // tagged PDF: structure tree and marked content (tagged.go)
 	producer         string                     // producer
 	title            string                     // title
 	subject          string                     // subject

@@ -677,13 +677,19 @@ func (f *Fpdf) Close() {
 			return
 		}
 	}
+	f.tagClose() // postbud CHANGES.md 23: nothing of the structure left open
+	if f.err != nil {
+		return
+	}
 	// Page footer
 	f.inFooter = true
+	f.tagBeginAuto("Footer", f.footerFnc != nil || f.footerFncLpi != nil)
 	if f.footerFnc != nil {
 		f.footerFnc()
 	} else if f.footerFncLpi != nil {
 		f.footerFncLpi(true)
 	}
+	f.tagEndAuto(f.footerFnc != nil || f.footerFncLpi != nil)
 	f.inFooter = false
 
 	// Close page
@@ -720,6 +726,8 @@ func (f *Fpdf) AddPageFormat(orientationStr string, size SizeType) {
 	if f.err != nil {
 		return
 	}
+	// postbud CHANGES.md 23: open marked content ends on this page and continues on the next.
+	openMC := f.tagPageBreak()
 	if f.page != len(f.pages)-1 {
 		f.page = len(f.pages) - 1
 	}
@@ -743,6 +751,7 @@ func (f *Fpdf) AddPageFormat(orientationStr string, size SizeType) {
 
 	if f.page > 0 {
 		f.inFooter = true
+		f.tagBeginAuto("Footer", f.footerFnc != nil || f.footerFncLpi != nil)
 		// Page footer avoid double call on footer.
 		if f.footerFnc != nil {
 			f.footerFnc()
@@ -750,6 +759,7 @@ func (f *Fpdf) AddPageFormat(orientationStr string, size SizeType) {
 		} else if f.footerFncLpi != nil {
 			f.footerFncLpi(false) // not last page.
 		}
+		f.tagEndAuto(f.footerFnc != nil || f.footerFncLpi != nil)
 		f.inFooter = false
 		// Close page
 		f.endpage()
@@ -789,7 +799,9 @@ func (f *Fpdf) AddPageFormat(orientationStr string, size SizeType) {
 	// 	Page header
 	if f.headerFnc != nil {
 		f.inHeader = true
+		f.tagBeginAuto("Header", true)
 		f.headerFnc()
+		f.tagEndAuto(true)
 		f.inHeader = false
 		if f.headerHomeMode {
 			f.SetHomeXY()
@@ -818,6 +830,7 @@ func (f *Fpdf) AddPageFormat(orientationStr string, size SizeType) {
 	}
 	f.color.text = tc
 	f.colorFlag = cf
+	f.tagResume(openMC)
 	return
 }
 
@@ -2148,6 +2161,7 @@ func (f *Fpdf) newLink(x, y, w, h float64, link int, linkStr string) {
 	// }
 	f.pageLinks[f.page] = append(f.pageLinks[f.page],
 		linkType{x * f.k, f.hPt - y*f.k, w * f.k, h * f.k, link, linkStr})
+	f.tagLink() // postbud CHANGES.md 23
 }
 
 // Link puts a link on a rectangular area of the page. Text or image links are
@@ -2706,8 +2720,10 @@ func (f *Fpdf) MultiCell(w, h float64, txtStr, borderStr, alignStr string, fill 
 					}
 				}
 				f.CellFormat(w, h, string(srune[j:i]), b, 2, newAlignStr, fill, 0, "")
+				f.tagLineSpace(w, h, string(srune[j:i]), newAlignStr) // postbud CHANGES.md 23
 			} else {
 				f.CellFormat(w, h, s[j:i], b, 2, alignStr, fill, 0, "")
+				f.tagLineSpace(w, h, s[j:i], alignStr) // postbud CHANGES.md 23
 			}
 			i++
 			sep = -1
@@ -2760,8 +2776,14 @@ func (f *Fpdf) MultiCell(w, h float64, txtStr, borderStr, alignStr string, fill 
 				}
 				if f.isCurrentUTF8 {
 					f.CellFormat(w, h, string(srune[j:sep]), b, 2, alignStr, fill, 0, "")
+					if srune[sep] == ' ' {
+						f.tagLineSpace(w, h, string(srune[j:sep]), alignStr) // postbud CHANGES.md 23
+					}
 				} else {
 					f.CellFormat(w, h, s[j:sep], b, 2, alignStr, fill, 0, "")
+					if s[sep] == ' ' {
+						f.tagLineSpace(w, h, s[j:sep], alignStr) // postbud CHANGES.md 23
+					}
 				}
 				i = sep + 1
 			}
@@ -2831,11 +2853,16 @@ func (f *Fpdf) write(h float64, txtStr string, link int, linkStr string) {
 			c = rune(byte(s[i]))
 		}
 		if c == '\n' {
-			// Explicit line break
+			// Explicit line break; postbud CHANGES.md 23: in a tagged document the line keeps a
+			// space for the break (see below).
+			nlSpace := ""
+			if f.tag.on {
+				nlSpace = " "
+			}
 			if f.isCurrentUTF8 {
-				f.CellFormat(w, h, string([]rune(s)[j:i]), "", 2, "", false, link, linkStr)
+				f.CellFormat(w, h, string([]rune(s)[j:i])+nlSpace, "", 2, "", false, link, linkStr)
 			} else {
-				f.CellFormat(w, h, s[j:i], "", 2, "", false, link, linkStr)
+				f.CellFormat(w, h, s[j:i]+nlSpace, "", 2, "", false, link, linkStr)
 			}
 			i++
 			sep = -1
@@ -2875,10 +2902,17 @@ func (f *Fpdf) write(h float64, txtStr string, link int, linkStr string) {
 					f.CellFormat(w, h, s[j:i], "", 2, "", false, link, linkStr)
 				}
 			} else {
+				// postbud CHANGES.md 23: a tagged document keeps the space at the end of the
+				// line (invisible in left-aligned text), so that the text of the structure
+				// element has it between the line's last word and the next line's first.
+				end := sep
+				if f.tag.on {
+					end = sep + 1
+				}
 				if f.isCurrentUTF8 {
-					f.CellFormat(w, h, string([]rune(s)[j:sep]), "", 2, "", false, link, linkStr)
+					f.CellFormat(w, h, string([]rune(s)[j:end]), "", 2, "", false, link, linkStr)
 				} else {
-					f.CellFormat(w, h, s[j:sep], "", 2, "", false, link, linkStr)
+					f.CellFormat(w, h, s[j:end], "", 2, "", false, link, linkStr)
 				}
 				i = sep + 1
 			}
@@ -3928,6 +3962,10 @@ func (f *Fpdf) putpages() {
 		hPt = f.defPageSize.Wd * f.k
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
+	// postbud CHANGES.md 23: a tagged document's link annotations are objects of their own,
+	// numbered after the pages' objects.
+	annotNext := f.n + 2*nb + 1
+	f.tag.pageObj = pagesObjectNumbers
 	for n := 1; n <= nb; n++ {
 		// Page
 		f.newobj()
@@ -3942,28 +3980,15 @@ func (f *Fpdf) putpages() {
 			f.outf("/%s [%.2f %.2f %.2f %.2f]", t, pb.X, pb.Y, pb.Wd, pb.Ht)
 		}
 		f.out("/Resources 2 0 R")
+		f.tagPage(n)
 		// Links
-		if len(f.pageLinks[n])+len(f.pageAttachments[n]) > 0 {
+		if f.tag.on {
+			annotNext = f.tagAnnots(n, nb, annotNext)
+		} else if len(f.pageLinks[n])+len(f.pageAttachments[n]) > 0 {
 			var annots fmtBuffer
 			annots.printf("/Annots [")
 			for _, pl := range f.pageLinks[n] {
-				annots.printf("<</Type /Annot /Subtype /Link /Rect [%.2f %.2f %.2f %.2f] /Border [0 0 0] %s",
-					pl.x, pl.y, pl.x+pl.wd, pl.y-pl.ht, f.pdfaAnnotFlags())
-				if pl.link == 0 {
-					annots.printf("/A <</S /URI /URI %s>>>>", f.textstring(pl.linkStr))
-				} else {
-					l := f.links[pl.link]
-					var sz SizeType
-					var h float64
-					sz, ok = f.pageSizes[l.page]
-					if ok {
-						h = sz.Ht
-					} else {
-						h = hPt
-					}
-					// dbg("h [%.2f], l.y [%.2f] f.k [%.2f]\n", h, l.y, f.k)
-					annots.printf("/Dest [%d 0 R /XYZ 0 %.2f null]>>", 1+2*l.page, h-l.y*f.k)
-				}
+				f.linkAnnot(&annots, pl, hPt, "")
 			}
 			f.putAttachmentAnnotationLinks(&annots, n)
 			annots.printf("]")
@@ -3986,6 +4011,7 @@ func (f *Fpdf) putpages() {
 		}
 		f.out("endobj")
 	}
+	f.tagPutAnnots(nb, hPt)
 	// Pages root
 	f.offsets[1] = f.buffer.Len()
 	f.out("1 0 obj")
@@ -4001,6 +4027,29 @@ func (f *Fpdf) putpages() {
 	f.outf("/MediaBox [0 0 %.2f %.2f]", wPt, hPt)
 	f.out(">>")
 	f.out("endobj")
+}
+
+// linkAnnot appends the dictionary of a link annotation, with extra entries (a tagged
+// document's /StructParent and /Contents) before its end. The page a link to a page of the
+// document points at is object 1+2*page, as upstream numbers them, or in a tagged document
+// (which knows the numbers when it writes its annotations, after the pages) the page's object.
+func (f *Fpdf) linkAnnot(annots *fmtBuffer, pl linkType, hPt float64, extra string) {
+	annots.printf("<</Type /Annot /Subtype /Link /Rect [%.2f %.2f %.2f %.2f] /Border [0 0 0] %s",
+		pl.x, pl.y, pl.x+pl.wd, pl.y-pl.ht, f.pdfaAnnotFlags())
+	if pl.link == 0 {
+		annots.printf("/A <</S /URI /URI %s>>%s>>", f.textstring(pl.linkStr), extra)
+		return
+	}
+	l := f.links[pl.link]
+	h := hPt
+	if sz, ok := f.pageSizes[l.page]; ok {
+		h = sz.Ht
+	}
+	obj := 1 + 2*l.page
+	if f.tag.on && l.page < len(f.tag.pageObj) && f.tag.pageObj[l.page] > 0 {
+		obj = f.tag.pageObj[l.page]
+	}
+	annots.printf("/Dest [%d 0 R /XYZ 0 %.2f null]%s>>", obj, h-l.y*f.k, extra)
 }
 
 func (f *Fpdf) putfonts() {
@@ -4493,6 +4542,7 @@ func (f *Fpdf) putinfo() {
 func (f *Fpdf) putcatalog() {
 	f.out("/Type /Catalog")
 	f.pdfaCatalog()
+	f.tagCatalog()
 	f.out("/Pages 1 0 R")
 	switch f.zoomMode {
 	case "fullpage":
@@ -4547,6 +4597,7 @@ func (f *Fpdf) putheader() {
 		f.pdfVersion = "1.4"
 	}
 	f.pdfaHeader()
+	f.tagHeader()
 	f.outf("%%PDF-%s", f.pdfVersion)
 	f.pdfaBinaryComment()
 }
@@ -4645,6 +4696,8 @@ func (f *Fpdf) enddoc() {
 	f.putbookmarks()
 	// Metadata
 	f.putxmp()
+	// Structure tree (postbud CHANGES.md 23)
+	f.tagPutObjects()
 	// 	Info
 	f.newobj()
 	f.out("<<")

@@ -39,7 +39,9 @@ type pdfaType struct {
 }
 
 // SetPDFA makes the document conform to PDF/A part 1 (ISO 19005-1, PDF 1.4) or 2 (ISO
-// 19005-2, PDF 1.7), conformance level "B" (visual appearance); part 0 turns PDF/A off. The
+// 19005-2, PDF 1.7), conformance level "B" (visual appearance) or "A" (accessible: level B and
+// a tagged document, SetTagged; a tagged document is written as level A whichever level is
+// set here); part 0 turns PDF/A off. The
 // document then gets: the PDF version of the part, a binary comment after the header, XMP
 // metadata built from the document information (title, author, subject, keywords, creator,
 // producer, dates, pdfaid) unless SetXmpMetadata gave one, the output intent of
@@ -48,20 +50,33 @@ type pdfaType struct {
 // name tree, and a CIDSet for every embedded UTF-8 font (PDF/A-1). Output fails (Error) when
 // the document uses what PDF/A forbids or gofpdf cannot make conform: encryption, alpha
 // transparency or blend modes, images with a soft mask (alpha channel), attachments,
-// JavaScript, fonts that are not embedded, layers in PDF/A-1, or no output intent.
+// JavaScript, fonts that are not embedded, layers in PDF/A-1, no output intent, or level A
+// without tagging.
 func (f *Fpdf) SetPDFA(part int, conformance string) {
 	switch {
 	case part == 0:
 		f.pdfa.part, f.pdfa.conformance = 0, ""
-	case (part == 1 || part == 2) && conformance == "B":
+	case (part == 1 || part == 2) && (conformance == "B" || conformance == "A"):
 		f.pdfa.part, f.pdfa.conformance = part, conformance
 	default:
-		f.SetErrorf("PDF/A-%d%s is not supported: use part 1 or 2, conformance B", part, strings.ToLower(conformance))
+		f.SetErrorf("PDF/A-%d%s is not supported: use part 1 or 2, conformance B or A", part, strings.ToLower(conformance))
 	}
 }
 
-// PDFA returns the PDF/A part and conformance set with SetPDFA; part 0 means PDF/A is off.
+// PDFA returns the PDF/A part and conformance set with SetPDFA; part 0 means PDF/A is off. (A
+// tagged document is written as level A, see pdfaLevel.)
 func (f *Fpdf) PDFA() (part int, conformance string) { return f.pdfa.part, f.pdfa.conformance }
+
+// pdfaLevel returns the conformance level the document is written as: A when it is tagged
+// (postbud CHANGES.md 23: PDF/A-1a and PDF/A-2a are level B plus the logical structure, the
+// Unicode mapping of every character, which every embedded UTF-8 font has, and the language),
+// else the level set with SetPDFA.
+func (f *Fpdf) pdfaLevel() string {
+	if f.tag.on && f.pdfa.part != 0 {
+		return "A"
+	}
+	return f.pdfa.conformance
+}
 
 // SetOutputIntent sets the output intent (/S /GTS_PDFA1) that PDF/A requires: the ICC profile
 // of the colour space device colours are meant in, its number of colour components (3 for an
@@ -107,7 +122,7 @@ func (f *Fpdf) pdfaHeader() {
 	}
 	fail := func(format string, args ...interface{}) {
 		if f.err == nil {
-			f.err = fmt.Errorf("PDF/A-%d%s: "+format, append([]interface{}{p.part, strings.ToLower(p.conformance)}, args...)...)
+			f.err = fmt.Errorf("PDF/A-%d%s: "+format, append([]interface{}{p.part, strings.ToLower(f.pdfaLevel())}, args...)...)
 		}
 	}
 	if p.part == 1 {
@@ -119,6 +134,8 @@ func (f *Fpdf) pdfaHeader() {
 		f.pdfVersion = "1.7"
 	}
 	switch {
+	case p.conformance == "A" && !f.tag.on:
+		fail("level A needs a tagged document: call SetTagged(true) and tag the content")
 	case p.icc == nil:
 		fail("no output intent: call SetOutputIntent with an ICC profile")
 	case f.protect.encrypted:
@@ -261,14 +278,15 @@ func (f *Fpdf) pdfaCIDSet(font *fontDefType) {
 	f.out("endobj")
 }
 
-// pdfaPutObjects writes the ICC profile of the output intent and, in PDF/A, generates the XMP
-// metadata when SetXmpMetadata gave none; called by putxmp before it writes the metadata.
+// pdfaPutObjects writes the ICC profile of the output intent and, in PDF/A or a tagged
+// document (PDF/UA), generates the XMP metadata when SetXmpMetadata gave none; called by putxmp
+// before it writes the metadata.
 func (f *Fpdf) pdfaPutObjects() {
 	p := &f.pdfa
-	if p.part == 0 {
+	if p.part == 0 && !f.tag.on {
 		return
 	}
-	if p.icc != nil {
+	if p.icc != nil && p.part != 0 {
 		data := p.icc.stream().b
 		f.newobj()
 		p.iccObj = f.n
@@ -292,12 +310,12 @@ func (f *Fpdf) pdfaPutObjects() {
 func (f *Fpdf) pdfaXMPObj(n int) { f.pdfa.xmpObj = n }
 
 // pdfaDate formats a date of the document information dictionary: as upstream does
-// (D:YYYYMMDDHHmmSS), and in PDF/A with the time zone (D:YYYYMMDDHHmmSS+HH'mm'), which the
-// XMP dates must equal.
+// (D:YYYYMMDDHHmmSS), and in PDF/A or a tagged document (which has XMP) with the time zone
+// (D:YYYYMMDDHHmmSS+HH'mm'), which the XMP dates must equal.
 func (f *Fpdf) pdfaDate(tm time.Time) string {
 	b := make([]byte, 0, len("D:YYYYMMDDHHmmSS+HH'mm'"))
 	b = tm.AppendFormat(append(b, "D:"...), "20060102150405")
-	if f.pdfa.part != 0 {
+	if f.pdfa.part != 0 || f.tag.on {
 		_, off := tm.Zone()
 		sign := byte('+')
 		if off < 0 {
@@ -404,20 +422,32 @@ func appendXMLRune(b []byte, r rune) []byte {
 // xmpDateLayout formats a date as XMP wants it, with the time zone.
 const xmpDateLayout = "2006-01-02T15:04:05-07:00"
 
-// pdfaXMP builds the XMP metadata of a PDF/A document from its document information, entry for
-// entry equal to what putinfo writes (validators compare them). Appended to one buffer (it was
-// a tenth of the PDF/A work with string concatenation and conversions).
+// pdfaXMP builds the XMP metadata of a PDF/A or tagged (PDF/UA) document from its document
+// information, entry for entry equal to what putinfo writes (validators compare them): the
+// pdfaid part and conformance in PDF/A, pdfuaid:part 1 when tagged (in PDF/A with the PDF/A
+// extension schema that describes the pdfuaid namespace, which PDF/A requires of a schema it
+// does not predefine), dc, xmp and pdf properties. Appended to one buffer (it was a tenth of
+// the PDF/A work with string concatenation and conversions).
 func (f *Fpdf) pdfaXMP() []byte {
 	b := make([]byte, 0, 1024+2*(len(f.title)+len(f.author)+len(f.subject)+len(f.creator)+len(f.producer)+len(f.keywords)))
 	b = append(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"+
 		"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"+
-		"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"+
-		"<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"+
-		"<pdfaid:part>"...)
-	b = strconv.AppendInt(b, int64(f.pdfa.part), 10)
-	b = append(b, "</pdfaid:part>\n<pdfaid:conformance>"...)
-	b = append(b, f.pdfa.conformance...)
-	b = append(b, "</pdfaid:conformance>\n</rdf:Description>\n"...)
+		"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"...)
+	if f.pdfa.part != 0 {
+		b = append(b, "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"+
+			"<pdfaid:part>"...)
+		b = strconv.AppendInt(b, int64(f.pdfa.part), 10)
+		b = append(b, "</pdfaid:part>\n<pdfaid:conformance>"...)
+		b = append(b, f.pdfaLevel()...)
+		b = append(b, "</pdfaid:conformance>\n</rdf:Description>\n"...)
+	}
+	if f.tag.on {
+		b = append(b, "<rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"+
+			"<pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n"...)
+		if f.pdfa.part != 0 {
+			b = append(b, pdfuaExtensionSchema...)
+		}
+	}
 	if f.title != "" || f.author != "" || f.subject != "" {
 		b = append(b, "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"+
 			"<dc:format>application/pdf</dc:format>\n"...)
@@ -463,6 +493,21 @@ func (f *Fpdf) pdfaXMP() []byte {
 	b = append(b, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>"...)
 	return b
 }
+
+// pdfuaExtensionSchema describes the pdfuaid namespace for PDF/A (ISO 19005-1 6.7.8, ISO
+// 19005-2 6.6.2.3.2), as ISO 14289-1 5 defines its one property.
+const pdfuaExtensionSchema = "<rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"" +
+	" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n" +
+	"<pdfaExtension:schemas>\n<rdf:Bag>\n<rdf:li rdf:parseType=\"Resource\">\n" +
+	"<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n" +
+	"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n" +
+	"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n" +
+	"<pdfaSchema:property>\n<rdf:Seq>\n<rdf:li rdf:parseType=\"Resource\">\n" +
+	"<pdfaProperty:name>part</pdfaProperty:name>\n" +
+	"<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n" +
+	"<pdfaProperty:category>internal</pdfaProperty:category>\n" +
+	"<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n" +
+	"</rdf:li>\n</rdf:Seq>\n</pdfaSchema:property>\n</rdf:li>\n</rdf:Bag>\n</pdfaExtension:schemas>\n</rdf:Description>\n"
 
 // iccStream is an output-intent profile and its compressed stream, shared by every document
 // of the process that uses the profile: compressing it was a tenth of a letter's CPU.
