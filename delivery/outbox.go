@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/postbud/postbud/internal/rawfile"
@@ -38,9 +40,15 @@ type Outbox struct {
 	Dir string
 	// Now gives the delivery time; nil means time.Now.
 	Now func() time.Time
-	// NoSync skips the fsync of files and folders (about 4 ms a letter on a plain disk). A killed
-	// process still never leaves a partial letter, since the rename is atomic either way; a power
-	// cut may then lose letters whose receipts were already returned. Leave it false in production.
+	// NoSync skips flushing files and folders to the disk. A killed process still never leaves
+	// a partial letter, since the rename is atomic either way; a power cut may then lose letters
+	// whose receipts were already returned. Leave it false in production.
+	//
+	// With it false, on Linux, letters delivered at about the same time share their flushes
+	// (group commit): a letter's files are written, then one syncfs(2) of the outbox's file
+	// system that began after they were written makes them durable for every letter waiting on
+	// it, and a second one does the same for the rename that publishes the folder. Elsewhere each
+	// file and folder is fsynced, and the renames into a tenant folder share its fsync.
 	NoSync bool
 }
 
@@ -128,7 +136,7 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 	if err := mkdirStaging(tenantDir, staging); err != nil {
 		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 	}
-	tmp, err := os.MkdirTemp(staging, "attempt-*")
+	tmp, err := mkdirAttempt(staging)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 	}
@@ -137,9 +145,10 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.Chmod(tmp, 0o750); err != nil {
-		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
-	}
+	// fsyncEach: no group commit over the file system here, so every file and the attempt
+	// folder are fsynced on their own.
+	group := !o.NoSync && rawfile.CanSyncFS
+	fsyncEach := !o.NoSync && !group
 	now := time.Now
 	if o.Now != nil {
 		now = o.Now
@@ -157,7 +166,7 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 			testHookBetweenFiles(tmp)
 		}
 		name := "letter." + d.Format
-		if err := writeFile(filepath.Join(tmp, name), d.Data, !o.NoSync); err != nil {
+		if err := writeFile(filepath.Join(tmp, name), d.Data, fsyncEach); err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
 		sum := sha256.Sum256(d.Data)
@@ -168,7 +177,7 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 			testHookBetweenFiles(tmp)
 		}
 		name := m.UUID + ".xml"
-		n, sum, err := writeMessage(ctx, filepath.Join(tmp, name), m, !o.NoSync)
+		n, sum, err := writeMessage(ctx, filepath.Join(tmp, name), m, fsyncEach)
 		if err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
@@ -185,10 +194,17 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 	if err != nil {
 		return nil, fmt.Errorf("outbox: deliver %s: encode receipt: %w", l.ID, err)
 	}
-	if err := writeFile(filepath.Join(tmp, receiptFile), append(js, '\n'), !o.NoSync); err != nil {
+	if err := writeFile(filepath.Join(tmp, receiptFile), append(js, '\n'), fsyncEach); err != nil {
 		return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 	}
-	if !o.NoSync {
+	switch {
+	case group:
+		// Every file of the letter and the attempt folder's names reach the disk before the
+		// rename can publish them.
+		if err := groupSync("fs:"+tenantDir, func() error { return rawfile.SyncFS(tenantDir) }); err != nil {
+			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
+		}
+	case fsyncEach:
 		if err := rawfile.SyncDir(tmp); err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
@@ -203,9 +219,14 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 	}
 	if !o.NoSync {
 		// The rename is durable once the tenant folder is synced. Letters renamed into the same
-		// folder at about the same time share that fsync (group commit): each returns only after
-		// an fsync of the folder that began after its own rename.
-		if err := groupSyncDir(tenantDir); err != nil {
+		// folder at about the same time share that flush (group commit): each returns only after
+		// a flush that began after its own rename.
+		sync := func() error { return rawfile.SyncDir(tenantDir) }
+		key := "dir:" + tenantDir
+		if group {
+			sync, key = func() error { return rawfile.SyncFS(tenantDir) }, "fs:"+tenantDir
+		}
+		if err := groupSync(key, sync); err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
 	}
@@ -230,6 +251,22 @@ func mkdirStaging(tenantDir, staging string) error {
 		}
 	}
 	return err
+}
+
+// mkdirAttempt makes a new folder for one attempt at a letter in its staging folder, mode 0750
+// before the umask: one mkdir(2) with a random name, where os.MkdirTemp makes it 0700 and a
+// chmod would follow.
+func mkdirAttempt(staging string) (string, error) {
+	for range 10 {
+		var rnd [8]byte
+		_, _ = rand.Read(rnd[:])
+		dir := filepath.Join(staging, "attempt-"+hex.EncodeToString(rnd[:]))
+		err := os.Mkdir(dir, 0o750)
+		if err == nil || !errors.Is(err, fs.ErrExist) {
+			return dir, err
+		}
+	}
+	return "", fmt.Errorf("make an attempt folder in %s: every name tried exists", staging)
 }
 
 // testHookBetweenFiles, when set by a test, runs between two files of a letter: after each file but
@@ -292,7 +329,12 @@ func readReceipt(final, ref string) (*Receipt, error) {
 // letter's folder exists, so whatever the staging folder holds is garbage: attempts of a killed
 // process, or of a concurrent Deliver that lost (which then finds the receipt and returns it).
 func removeLeftovers(tenantDir, id string) {
-	os.RemoveAll(filepath.Join(tenantDir, tempPrefix+id))
+	staging := filepath.Join(tenantDir, tempPrefix+id)
+	// Mostly the staging folder is empty (its one attempt was renamed into place): rmdir(2)
+	// alone, where os.RemoveAll tries unlink(2) first.
+	if err := syscall.Rmdir(staging); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		os.RemoveAll(staging)
+	}
 }
 
 // writeFile writes a new file of the outbox (mode 0640 before the umask), fsynced when sync is
@@ -326,10 +368,10 @@ func writeMessage(ctx context.Context, path string, m *Message, sync bool) (n in
 	return n, h.Sum(nil), err
 }
 
-// dirSyncer runs the fsyncs of one folder for many callers: a caller joins the next round, which
-// starts once the running one (if any) has ended, so that one fsync serves every caller that
-// joined before it began.
-type dirSyncer struct {
+// syncer runs the flushes of one folder (or one file system) for many callers: a caller joins
+// the next round, which starts once the running one (if any) has ended, so that one flush serves
+// every caller that joined before it began.
+type syncer struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
 	running bool
@@ -341,19 +383,20 @@ type syncRound struct {
 	err  error
 }
 
-// dirSyncers holds a dirSyncer per folder (absolute path), shared by every Outbox of the process.
-var dirSyncers sync.Map
+// syncers holds a syncer per key ("dir:" or "fs:" and an absolute path), shared by every Outbox
+// of the process.
+var syncers sync.Map
 
-// groupSyncDir fsyncs dir, or waits for an fsync of dir that begins after the call; it returns
-// that fsync's error.
-func groupSyncDir(dir string) error {
-	v, ok := dirSyncers.Load(dir)
+// groupSync runs flush, or waits for a run of the flush of key that begins after the call; it
+// returns that run's error. Callers of one key must pass flushes of the same thing.
+func groupSync(key string, flush func() error) error {
+	v, ok := syncers.Load(key)
 	if !ok {
-		d := &dirSyncer{}
+		d := &syncer{}
 		d.cond = sync.NewCond(&d.mu)
-		v, _ = dirSyncers.LoadOrStore(dir, d)
+		v, _ = syncers.LoadOrStore(key, d)
 	}
-	d := v.(*dirSyncer)
+	d := v.(*syncer)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.next == nil {
@@ -365,7 +408,7 @@ func groupSyncDir(dir string) error {
 			// r has not begun (only a round's first runner takes it off next): run it.
 			d.running, d.next = true, nil
 			d.mu.Unlock()
-			err := rawfile.SyncDir(dir)
+			err := flush()
 			d.mu.Lock()
 			r.err, r.done, d.running = err, true, false
 			d.cond.Broadcast()
