@@ -103,7 +103,7 @@ func ExamplePrint() {
 	// Output:
 	// print 2026-03-01/kommune-a/01JD3YQ2Z8.pdf PRINT_QUEUED
 	// letter_id,tenant,file,pages,sheets,envelope,duplex,postage_class,sha256
-	// 01JD3YQ2Z8,kommune-a,kommune-a/01JD3YQ2Z8.pdf,1,1,C5,true,B (then the PDF's SHA-256)
+	// 01JD3YQ2Z8,kommune-a,kommune-a/01JD3YQ2Z8.pdf,2,1,C5,true,B (then the PDF's SHA-256)
 	// receipt carries the line: true
 }
 

@@ -29,13 +29,13 @@ import (
 )
 
 var (
-	onePagePDF = sync.OnceValues(func() ([]byte, error) { return pdf.Render(testdoc.Reference()) })
+	referencePDF = sync.OnceValues(func() ([]byte, error) { return pdf.Render(testdoc.Reference()) })
 	longPDF    = sync.OnceValues(func() ([]byte, error) { return pdf.Render(testdoc.Long(40, 60)) })
 )
 
-// samplePDF returns the reference letter (one page) rendered by render/pdf. tb may be nil (in a
+// samplePDF returns the reference letter (two pages) rendered by render/pdf. tb may be nil (in a
 // child process).
-func samplePDF(tb testing.TB) []byte { return mustPDF(tb, onePagePDF) }
+func samplePDF(tb testing.TB) []byte { return mustPDF(tb, referencePDF) }
 
 func mustPDF(tb testing.TB, f func() ([]byte, error)) []byte {
 	b, err := f()
@@ -99,9 +99,9 @@ func TestPrintDeliver(t *testing.T) {
 		pages  int
 		suffix string // of the manifest line, after the pages
 	}{
-		{"one page, defaults", Print{}, onePagePDF, 1, "1,1,C5,false,B"},
-		{"long, duplex, DL, A", Print{Envelope: "DL", Duplex: true, PostageClass: "A"}, longPDF, 5, "5,3,DL,true,A"},
-		{"long, simplex, NoSync", Print{NoSync: true}, longPDF, 5, "5,5,C5,false,B"},
+		{"reference letter, defaults", Print{}, referencePDF, 2, "2,2,C5,false,B"},
+		{"long, duplex, DL, A", Print{Envelope: "DL", Duplex: true, PostageClass: "A"}, longPDF, 9, "9,5,DL,true,A"},
+		{"long, simplex, NoSync", Print{NoSync: true}, longPDF, 9, "9,9,C5,false,B"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,7 +233,7 @@ func TestPrintCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "crash-1,kommune-a,kommune-a/crash-1.pdf,1,1,C5,false,B," + sha(data)
+	want := "crash-1,kommune-a,kommune-a/crash-1.pdf,2,2,C5,false,B," + sha(data)
 	if r.Manifest != want {
 		t.Errorf("manifest line %q, want %q", r.Manifest, want)
 	}
@@ -250,7 +250,7 @@ func TestPrintCrash(t *testing.T) {
 // yesterday. The retry completes that filing with one whole line and files nothing under a new day.
 func TestPrintRetryPlanted(t *testing.T) {
 	data := samplePDF(t)
-	line := "l1,kommune-a,kommune-a/l1.pdf,1,1,C5,false,B," + sha(data)
+	line := "l1,kommune-a,kommune-a/l1.pdf,2,2,C5,false,B," + sha(data)
 	other := "l0,kommune-a,kommune-a/l0.pdf,2,2,C5,false,B," + strings.Repeat("a", 64)
 	tests := []struct {
 		name     string

@@ -105,12 +105,13 @@ func TestDocument(t *testing.T) {
 	}{d.Page, d.Font, d.FontSize, d.Accent, d.Window, d.Recipient, d.Details, d.Subject, d.Footer, d.PageLabel,
 		d.Letterhead.Department, d.Letterhead.Logo != nil && d.Letterhead.Logo.Format() == "png", d.Body[len(d.Body)-1]}
 	want := got
-	want.Page = render.A4
+	// The fixture's layout sets its own margins and size (older than render.A4's defaults).
+	want.Page = render.Page{Width: 210, Height: 297, Top: 15, Right: 20, Bottom: 20, Left: 20}
 	want.Font, want.Size = "Liberation Sans", 10
 	want.Accent = render.Color{R: 0x1f, G: 0x4e, B: 0x79}
 	want.Window = render.DefaultWindow
 	want.Recipient = []string{"Søren Ærbø Møller", "Åboulevarden 17, 3. th.", "8000 Aarhus C"}
-	want.Details = []render.Detail{{Label: "Dato", Value: "23. november 2026"}, {Label: "Sagsnummer", Value: "2026-004711"}}
+	want.Details = []render.Detail{{Label: "Dato", Value: "23. november 2026", Key: render.DetailDate}, {Label: "Sagsnummer", Value: "2026-004711", Key: render.DetailCase}}
 	want.Subject = "Afgørelse om boligstøtte"
 	want.Footer = "Aarhus Kommune · Borgerservice · Rådhuspladsen 2 · 8000 Aarhus C · CVR 55133018"
 	want.PageLabel = "Side {page} af {pages}"

@@ -173,7 +173,7 @@ func (b *Bundle) merge(v any, kept *keptLines) (*render.Document, error) {
 		if det.label != nil {
 			label = line(det.label)
 		}
-		d.Details = append(d.Details, render.Detail{Label: label, Value: line(det.value)})
+		d.Details = append(d.Details, render.Detail{Label: label, Value: line(det.value), Key: det.key})
 	}
 	d.Subject = line(fm.subject)
 	if fm.footer != nil {

@@ -56,7 +56,7 @@ func Letter(paragraphs []string, tableRows int) *render.Document {
 			Contact: []string{"CVR 55133018", "Telefon 89 40 20 00", "borgerservice@aarhus.dk", "aarhus.dk"},
 		},
 		Recipient: []string{"Søren Ærbø Møller", "Åboulevarden 17, 3. th.", "8000 Aarhus C"},
-		Details:   []render.Detail{{Label: "Dato", Value: "23. november 2026"}, {Label: "Sagsnummer", Value: "2026-004711"}},
+		Details:   []render.Detail{{Label: "Dato", Value: "23. november 2026", Key: render.DetailDate}, {Label: "Sagsnummer", Value: "2026-004711", Key: render.DetailCase}},
 		Subject:   "Afgørelse om boligstøtte",
 		Footer:    "Aarhus Kommune · Borgerservice · Rådhuspladsen 2 · 8000 Aarhus C · CVR 55133018",
 		PageLabel: "Side {page} af {pages}",

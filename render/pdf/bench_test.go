@@ -30,15 +30,15 @@ func benchRender(b *testing.B, d *render.Document) {
 // BenchmarkRenderReference renders the one-page reference letter (three styles, Latin subset).
 func BenchmarkRenderReference(b *testing.B) { benchRender(b, testdoc.Reference()) }
 
-// BenchmarkRenderLong renders letter-long: 40 paragraphs and a 60-row table, five pages.
+// BenchmarkRenderLong renders letter-long: 40 paragraphs and a 60-row table, nine pages.
 func BenchmarkRenderLong(b *testing.B) { benchRender(b, testdoc.Long(40, 60)) }
 
 // BenchmarkRenderHeavy renders a letter with Greek, so with the full Liberation Sans files.
 func BenchmarkRenderHeavy(b *testing.B) { benchRender(b, testdoc.Heavy()) }
 
-// long40 is a letter of 40 pages: 250 paragraphs and a 1000-row table (TestLong40Pages checks
+// long40 is a letter of 40 pages: 135 paragraphs and a 540-row table (TestLong40Pages checks
 // the count). The stage benchmarks below run on it, so that a per-page regression shows.
-func long40() *render.Document { return testdoc.Long(250, 1000) }
+func long40() *render.Document { return testdoc.Long(135, 540) }
 
 func TestLong40Pages(t *testing.T) {
 	l, err := newLayout(long40(), nil)
@@ -85,7 +85,7 @@ func BenchmarkChooseFonts40(b *testing.B) {
 	}
 }
 
-// BenchmarkBreakLines40 breaks the 250 paragraphs of the 40-page letter into lines.
+// BenchmarkBreakLines40 breaks the 135 paragraphs of the 40-page letter into lines.
 func BenchmarkBreakLines40(b *testing.B) {
 	d := long40()
 	l, err := newLayout(d, nil)
@@ -106,7 +106,7 @@ func BenchmarkBreakLines40(b *testing.B) {
 	}
 }
 
-// BenchmarkTable40 lays out the 1000-row table of the 40-page letter (column widths, cells,
+// BenchmarkTable40 lays out the 540-row table of the 40-page letter (column widths, cells,
 // rules), without placing it on pages.
 func BenchmarkTable40(b *testing.B) {
 	d := long40()

@@ -56,6 +56,9 @@ func collect(d *render.Document) []styledText {
 	if d.PageLabel != "" {
 		add(norm(d.PageLabel)+"0123456789", regular, "page label", origin{PlacePageLabel, 0})
 	}
+	// The running head of pages 2..n: the recipient's name and the case number, which are
+	// listed above, joined by a separator and a colon (headText).
+	add(" · : …", regular, "running head", origin{PlacePageLabel, 0})
 	runs := func(rs []render.Run, base style, where string, at origin) {
 		for _, r := range rs { // as spans makes them
 			add(norm(r.Text), runStyle(r, base), where, at)
@@ -81,6 +84,9 @@ func collect(d *render.Document) []styledText {
 					walk(it, fmt.Sprintf("%s (list) item %d", w, j+1), at.index)
 				}
 			case *render.Table:
+				if len(b.Rows) > 0 { // the mark of a row continued on the next page
+					add(continued(d.Meta.Language), regular, w+" (table continuation mark)", at)
+				}
 				// One place string per cell: built by concatenation, which costs less than
 				// fmt for the thousands of cells of a long table.
 				for j, c := range b.Header {

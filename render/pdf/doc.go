@@ -13,6 +13,17 @@
 // pages with Maroto's own rule, which lets it repeat table headers, keep headings with what
 // follows, avoid single orphan and widow lines, and know the page count in advance.
 //
+// Pagination rules: a page neither starts nor ends with a single line of a paragraph (or list
+// item); paragraphs of two or three lines move whole. A heading stays on the page of at least two
+// lines of what follows it (a table's header and first row count), so no page ends with one; a
+// paragraph leading into a list or the signature stays with it, and the signature (greeting,
+// name, title) is never split. A table row moves to the next page whole; only a row taller than
+// a page is split, and it goes on under the repeated header with a mark in the letter's language
+// ("(fortsat)", "(forts.)", "(jatkuu)", ...). Body text ends at least 4 mm above the footer rule.
+// Pages 2..n begin with a running head: the first recipient line and the case number (the
+// details entry keyed "case", else the first one the template labelled itself) on the left, the
+// page label ("Side 2 af 5") on the right, above a hairline.
+//
 // Fonts: Liberation Sans (SIL OFL 1.1, see fonts/OFL.txt) is embedded in two forms: Latin subsets
 // (Basic Latin, Latin-1, Latin Extended-A, punctuation, euro; about 23 KB a style) and the full
 // fonts (about 410 KB a style, Greek and Cyrillic too). Each document gets the smallest set that

@@ -2,8 +2,6 @@ package pdf
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/johnfercher/go-tree/node"
 	"github.com/johnfercher/maroto/v2/pkg/core"
@@ -61,25 +59,34 @@ func (f *footer) prepare(total int) error {
 	return nil
 }
 
-func (f *footer) pageLabel(page int) string {
-	return strings.NewReplacer("{page}", strconv.Itoa(page), "{pages}", strconv.Itoa(f.total)).Replace(f.label)
+func (f *footer) pageLabel(page int) string { return pageLabel(f.label, page, f.total) }
+
+// labelSlice lays out the page label of page at size, right-aligned in the text width.
+func (f *footer) labelSlice(page int, size float64) []*slice {
+	l := f.l
+	label := f.pageLabel(page)
+	w := l.ts.measure(label, regular, size)
+	return l.lineSlices([]line{{pieces: []piece{{text: label, w: w}}, w: w}},
+		[]span{{text: label, color: grey}}, size, l.em(size)*1.2, 0, l.contentW, render.AlignRight)
 }
 
-// Render draws the footer of the next page.
+// Render draws the footer of the next page and, from page 2 on, the page label of the running
+// head, at the top of the text area (Y 0 of the page's cells), where the layout left room for it.
 func (f *footer) Render(p core.Provider, cell *entity.Cell) {
 	f.page++
 	l := f.l
-	drawRule(p, cell.X, cell.Y+0.8, l.contentW, 0.1, ruleGrey)
+	drawRule(p, cell.X, cell.Y+footerRuleY, l.contentW, 0.1, ruleGrey)
 	s := &slice{}
 	put(s, f.text, footerTextTop)
 	if f.label != "" {
-		label := f.pageLabel(f.page)
-		lh := l.em(footerSizePt) * 1.2
-		ls := l.lineSlices([]line{{pieces: []piece{{text: label, w: l.ts.measure(label, regular, footerSizePt)}}, w: l.ts.measure(label, regular, footerSizePt)}},
-			[]span{{text: label, color: grey}}, footerSizePt, lh, 0, l.contentW, render.AlignRight)
-		put(s, ls, footerTextTop)
+		put(s, f.labelSlice(f.page, footerSizePt), footerTextTop)
 	}
 	s.Render(p, cell)
+	if f.label != "" && f.page > 1 && l.runningHead() != nil {
+		head := &slice{}
+		put(head, f.labelSlice(f.page, headSizePt), 0)
+		head.Render(p, &entity.Cell{X: cell.X, Y: 0, Width: cell.Width, Height: l.runningHead().h})
+	}
 }
 
 // GetHeight returns the height of the footer zone.

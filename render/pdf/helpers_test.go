@@ -142,6 +142,9 @@ func expectedWords(d *render.Document, n int) []string {
 	for p := 1; p <= n; p++ {
 		if p > 1 {
 			words = append(words, render.Words(d.Footer)...)
+			// The running head: name and case number, and the page label again.
+			words = append(words, render.Words(headText(d))...)
+			words = append(words, render.Words(label(d, p, n))...)
 		}
 		words = append(words, render.Words(label(d, p, n))...)
 	}

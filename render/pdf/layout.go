@@ -13,17 +13,34 @@ import (
 )
 
 // Typographic choices, relative to the body size where they scale with it.
+//
+// The body is set at render.DefaultFontSize (11 pt) with a leading of 1.3 and 0.6 em between
+// paragraphs, on the measure render.A4 gives (see there: at most 80 characters a line). The
+// subject is the strongest heading: larger than any section heading (subjectScale against
+// headingScale) and bold.
+//
+// Tables need no code for tabular figures: every digit of Liberation Sans (and of the Postbud
+// Sans subsets made from it) has the same advance, 1139/2048 em, so figures already line up.
 const (
-	bodyLeading    = 1.13 // line height / font size for body text
-	tableLeading   = 1.1  // line height / font size in tables
-	paraGapEm      = 0.35 // space after a paragraph, in body ems
-	itemGapEm      = 0.25 // space between list items
-	listIndent     = 6.0  // mm per list level
-	cellPadX       = 1.5  // mm
-	cellPadY       = 0.35 // mm
-	windowInset    = 5.0  // mm from the window's left edge to the address
-	footerZone     = 10.0 // mm the footer takes from the bottom margin
+	bodyLeading    = 1.3  // line height / font size for body text
+	tableLeading   = 1.2  // line height / font size in tables
+	paraGapEm      = 0.6  // space after a paragraph, in body ems
+	itemGapEm      = 0.3  // space between list items
+	subjectScale   = 1.45 // subject size / body size
+	subjectLeading = 1.2
+	listIndent     = 6.0 // mm per list level
+	cellPadX       = 1.5 // mm
+	cellPadY       = 0.5 // mm
+	windowInset    = 5.0 // mm from the window's left edge to the address
+	// footerZone is the height of the footer zone at the top of the bottom margin: the rule at
+	// footerRuleY, then the footer text and page label.
+	footerZone  = 10.0 // mm
+	footerRuleY = 0.8  // mm below the top of the footer zone
+	// footerClear is the least distance from the bottom of the body text to the footer rule.
+	footerClear    = 4.0 // mm
 	footerSizePt   = 7.5
+	headSizePt     = 8.0 // running head on pages 2..n
+	headGap        = 4.0 // mm from the running head's rule to the body text
 	returnSizePt   = 7.0
 	minReturnPt    = 5.0
 	minRecipientPt = 8.0  // smallest address size for postal sorting machines
@@ -31,7 +48,14 @@ const (
 	logoMaxH       = 20.0 // mm
 	signatureMaxH  = 25.0 // mm
 	naturalDPI     = 150.0
+	// keepLines is how many lines of what follows a heading (or a paragraph leading into a list
+	// or the signature) stays on the page of: the heading never ends a page.
+	keepLines = 2
 )
+
+// headingScale is the size of a body heading of level 1, 2 and 3 (and below) relative to the
+// body size; all are smaller than subjectScale.
+var headingScale = [3]float64{1.3, 1.15, 1.05}
 
 var (
 	black     = render.Color{}
@@ -45,21 +69,37 @@ var (
 // which knows where pages end.
 type unit struct {
 	group    []*slice // slices that must stay on one page, stacked in order
-	keepNext bool     // group stays on the page of what follows (headings)
+	keepNext bool     // group stays on the page of the next keepLines lines (headings)
+	lines    int      // lines of text the group counts as for a keep; 0 means len(group)
 	gap      float64  // vertical space, dropped at the end of a page
 	brk      bool     // page break
 	table    *tableUnit
 	at       origin // the part of the letter the unit comes from, for Preflight
 }
 
+// count is how many lines u's group counts as for a keep.
+func (u unit) count() int {
+	if u.lines > 0 {
+		return u.lines
+	}
+	return len(u.group)
+}
+
 // tableUnit is a laid-out table: header slices repeated on each page and body rows.
 type tableUnit struct {
 	header []*slice
 	rows   [][]*slice
+	// more marks the continuation of a row split across pages: one line, in the first column.
+	more *slice
 }
 
 // layout turns a Document into Maroto rows and tracks where Maroto will end pages, using the
 // very rule and arithmetic of Maroto's addRow so that both agree to the last bit.
+//
+// Pages end earlier than Maroto would end them in two cases, and the layout then fills the page
+// with an empty row so that Maroto ends it too: body text keeps footerClear from the footer rule,
+// and a page break (a PageBreak block, or the next slice not fitting) starts the next page with
+// the running head above the slice.
 type layout struct {
 	d        *render.Document
 	ts       *typesetter
@@ -75,12 +115,20 @@ type layout struct {
 	// see (*layout).distinctWidth.
 	imageWidths map[int][sha256.Size]byte
 
-	rows   []core.Row
-	keep   []*slice
-	keepAt []origin // where each slice of keep comes from
-	cur    float64
-	pages  int
-	err    error
+	rows      []core.Row
+	keep      []*slice
+	keepAt    []origin // where each slice of keep comes from
+	keepNeed  int      // lines still to join keep before it may be placed
+	cur       float64
+	pages     int
+	breakNext bool // the next slice starts a new page (a PageBreak)
+	err       error
+
+	head     *slice // the running head of pages 2..n, made once by runningHead
+	headDone bool
+
+	// trace, when set (by tests), sees every slice made a Maroto row, in order.
+	trace func(*slice)
 
 	// pf is set for Preflight: problems are recorded there and the layout goes on; no Maroto
 	// rows are made. at is the part of the letter being placed.
@@ -90,10 +138,29 @@ type layout struct {
 
 func (l *layout) em(size float64) float64 { return size * ptMM }
 
-// capacity is the height available to body rows on one page.
-func (l *layout) capacity() float64 { return l.bodyH - l.footerH }
+// clearance is the space kept free above the footer rule: footerClear less the part of it the
+// footer zone itself provides above its rule. Zero when there is no footer.
+func (l *layout) clearance() float64 {
+	if l.footerH == 0 {
+		return 0
+	}
+	return footerClear - footerRuleY
+}
 
-func (l *layout) fits(h float64) bool { return h+l.cur+l.footerH <= l.bodyH }
+// capacity is the height available to body rows on a page after the first, the smallest a page
+// gives: the page less the footer, its clearance and the running head.
+func (l *layout) capacity() float64 {
+	c := l.bodyH - l.footerH - l.clearance()
+	if h := l.runningHead(); h != nil {
+		c -= h.h
+	}
+	return c
+}
+
+// fits reports whether h fits below what the current page holds, clear of the footer.
+func (l *layout) fits(h float64) bool {
+	return !l.breakNext && h+l.cur+l.footerH+l.clearance() <= l.bodyH
+}
 
 // fail reports a reason the document cannot be rendered: p for Preflight, err for Render. Render
 // stops at err, which fail returns; Preflight records p, fail returns nil and the layout goes on,
@@ -107,6 +174,7 @@ func (l *layout) fail(p Problem, err error) error {
 }
 
 // place appends s as a Maroto row and advances the page tracker exactly as Maroto's addRow does.
+// When s does not fit (fits), it goes to a new page under the running head.
 func (l *layout) place(s *slice) {
 	if s.h > l.capacity()+1e-9 {
 		if l.pf != nil {
@@ -117,11 +185,31 @@ func (l *layout) place(s *slice) {
 			l.err = fmt.Errorf("lay out page %d: a %.1f mm block is taller than the %.1f mm a page holds", l.pages, s.h, l.capacity())
 		}
 	}
-	if s.h+l.cur+l.footerH <= l.bodyH {
+	if s.h == 0 && !l.breakNext || l.fits(s.h) {
 		l.cur += s.h
-	} else {
-		l.pages++
-		l.cur = s.h
+		l.appendRow(s)
+		return
+	}
+	l.breakNext = false
+	top := s
+	if h := l.runningHead(); h != nil {
+		top = stack([]*slice{h, s})
+	}
+	// Maroto ends the page only when top does not fit by its rule; where it would, an empty
+	// row fills the page first.
+	if rem := l.bodyH - l.cur - l.footerH; rem > 2e-6 && top.h+l.cur+l.footerH <= l.bodyH {
+		l.cur += rem - 1e-6
+		l.appendRow(&slice{h: rem - 1e-6})
+	}
+	l.pages++
+	l.cur = top.h
+	l.appendRow(top)
+}
+
+// appendRow makes s the next Maroto row.
+func (l *layout) appendRow(s *slice) {
+	if l.trace != nil {
+		l.trace(s)
 	}
 	if l.pf == nil {
 		l.rows = append(l.rows, s.row())
@@ -133,7 +221,7 @@ func (l *layout) add(s *slice) {
 	if len(l.keep) > 0 {
 		all := append(l.keep, s)
 		at := l.keepAt
-		l.keep, l.keepAt = nil, nil
+		l.keep, l.keepAt, l.keepNeed = nil, nil, 0
 		if k := stack(all); k.h <= l.capacity() {
 			s = k
 		} else {
@@ -155,7 +243,7 @@ func (l *layout) flushKeep() {
 	}
 	l.at = l.keepAt[0]
 	l.place(stack(l.keep))
-	l.keep, l.keepAt = nil, nil
+	l.keep, l.keepAt, l.keepNeed = nil, nil, 0
 }
 
 // emit sends the units to the page.
@@ -165,9 +253,8 @@ func (l *layout) emit(units []unit) {
 		switch {
 		case u.brk:
 			l.flushKeep()
-			l.at = u.at
-			if rem := l.bodyH - l.cur - l.footerH; rem > 2e-6 {
-				l.place(&slice{h: rem - 1e-6})
+			if l.cur > 0 || l.pages > 0 {
+				l.breakNext = true
 			}
 		case u.table != nil:
 			l.emitTable(u.table)
@@ -180,10 +267,16 @@ func (l *layout) emit(units []unit) {
 			}
 		case len(u.group) > 0:
 			s := stack(u.group)
-			if u.keepNext {
+			switch {
+			case u.keepNext:
 				l.keep = append(l.keep, s)
 				l.keepAt = append(l.keepAt, u.at)
-			} else {
+				l.keepNeed = keepLines
+			case len(l.keep) > 0 && l.keepNeed > u.count():
+				l.keep = append(l.keep, s)
+				l.keepAt = append(l.keepAt, u.at)
+				l.keepNeed -= u.count()
+			default:
 				l.add(s)
 			}
 		}
@@ -191,22 +284,29 @@ func (l *layout) emit(units []unit) {
 }
 
 // emitTable places a table's rows, putting the header above the first row of every page the
-// table spans. A row no taller than half a page moves to the next page whole; a taller one flows
-// line by line.
+// table spans. A row moves to the next page whole; only a row that does not fit on a page with
+// the header flows line by line, and where it goes on on a new page the continuation mark
+// (tableUnit.more) stands under the header.
 func (l *layout) emitTable(t *tableUnit) {
 	first := true
+	headerH := stackHeight(t.header)
 	for _, r := range t.rows {
 		groups := [][]*slice{r}
-		if stackHeight(r) > l.capacity()/2 {
+		split := len(r) > 1 && stackHeight(r)+headerH > l.capacity()
+		if split {
 			groups = groups[:0]
 			for _, s := range r {
 				groups = append(groups, []*slice{s})
 			}
 		}
-		for _, g := range groups {
+		for i, g := range groups {
 			s := stack(g)
 			if first || !l.fits(s.h) {
-				withHeader := stack(append(append([]*slice(nil), t.header...), s))
+				top := append([]*slice(nil), t.header...)
+				if split && i > 0 && t.more != nil {
+					top = append(top, t.more)
+				}
+				withHeader := stack(append(top, s))
 				if withHeader.h <= l.capacity() {
 					s = withHeader
 				} else if first {
@@ -220,6 +320,127 @@ func (l *layout) emitTable(t *tableUnit) {
 	if first && len(t.header) > 0 { // a table with no body rows
 		l.add(stack(t.header))
 	}
+}
+
+// runningHead is the head of pages 2..n, laid out once: the recipient's name and the case number
+// (caseDetail) on the left in small grey type above a hairline rule, with room on the right for
+// the page label, which the footer draws there because only it knows the page number. It is nil
+// when the letter has neither a recipient, a case number nor a page label.
+func (l *layout) runningHead() *slice {
+	if l.headDone {
+		return l.head
+	}
+	l.headDone = true
+	text := headText(l.d)
+	label := norm(l.d.PageLabel)
+	if text == "" && label == "" {
+		return nil
+	}
+	lh := l.em(headSizePt) * 1.2
+	w := l.contentW
+	if label != "" {
+		// Every digit of the font is as wide as every other, so three-digit numbers give the
+		// widest label of any letter shorter than 1000 pages.
+		w -= l.ts.measure(pageLabel(label, 888, 888), regular, headSizePt) + 5
+	}
+	s := &slice{}
+	y := 0.0
+	if text != "" && w > 10 {
+		y = put(s, l.text([]span{{text: l.headFit(text, w), color: grey}}, headSizePt, 1.2, 0, w, render.AlignLeft), 0)
+	}
+	y = max(y, lh)
+	s.rules = append(s.rules, ruleOp{x1: 0, x2: l.contentW, y: y + 0.8, thick: 0.1, color: ruleGrey})
+	s.h = y + 0.8 + headGap
+	l.head = s
+	return s
+}
+
+// headLines is the most lines the running head's name and case number take: a longer text
+// (page 1 has it whole) is cut at a word and ends in "…".
+const headLines = 2
+
+// headFit returns text, or the longest run of its first words that with " …" fits headLines
+// lines of w mm.
+func (l *layout) headFit(text string, w float64) string {
+	fits := func(t string) bool {
+		return len(l.ts.breakLines([]span{{text: t}}, headSizePt, w)) <= headLines
+	}
+	if fits(text) {
+		return text
+	}
+	words := strings.Fields(text)
+	lo, hi := 0, len(words) // words[:lo] fits, words[:hi] does not
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if fits(strings.Join(words[:mid], " ") + " …") {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return strings.TrimSpace(strings.Join(words[:lo], " ") + " …")
+}
+
+// headText is the left part of the running head: the first recipient line and the case number,
+// joined by " · ".
+func headText(d *render.Document) string {
+	var parts []string
+	if len(d.Recipient) > 0 {
+		if n := normLine(d.Recipient[0]); strings.TrimSpace(n) != "" {
+			parts = append(parts, n)
+		}
+	}
+	if dt, ok := caseDetail(d); ok {
+		v := normLine(dt.Value)
+		if lb := normLine(dt.Label); strings.TrimSpace(lb) != "" {
+			v = lb + ": " + v
+		}
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// caseDetail is the details entry the running head names as the letter's case number: the one
+// with Key render.DetailCase, or else the first with no Key (an entry the template labelled
+// itself: an invoice or customer number), when there is one and no entry is keyed as the case.
+func caseDetail(d *render.Document) (render.Detail, bool) {
+	for _, dt := range d.Details {
+		if dt.Key == render.DetailCase && strings.TrimSpace(dt.Value) != "" {
+			return dt, true
+		}
+	}
+	for _, dt := range d.Details {
+		if dt.Key == "" && strings.TrimSpace(dt.Value) != "" {
+			return dt, true
+		}
+	}
+	return render.Detail{}, false
+}
+
+// pageLabel fills a page label pattern with the page number and the page count.
+func pageLabel(pattern string, page, pages int) string {
+	return strings.NewReplacer("{page}", strconv.Itoa(page), "{pages}", strconv.Itoa(pages)).Replace(pattern)
+}
+
+// continued is the mark of a table row continued from the previous page, in the letter's
+// language (its primary subtag); English for a language not listed.
+func continued(lang string) string {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	switch base {
+	case "da":
+		return "(fortsat)"
+	case "sv", "nb", "nn", "no":
+		return "(forts.)"
+	case "de":
+		return "(Fortsetzung)"
+	case "nl":
+		return "(vervolg)"
+	case "fi":
+		return "(jatkuu)"
+	case "fr":
+		return "(suite)"
+	}
+	return "(continued)"
 }
 
 // lineSlices turns lines into one slice each, with every piece positioned. x0 and w are the
@@ -315,15 +536,23 @@ func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, er
 		}
 		switch b := b.(type) {
 		case *render.Heading:
-			size := l.size * [3]float64{1.5, 1.2, 1.1}[clamp(b.Level, 1, 3)-1]
-			ss := l.text(spans(b.Runs, bold, l.accent), size, 1.1, x0, w, render.AlignLeft)
+			size := l.size * headingScale[clamp(b.Level, 1, 3)-1]
+			ss := l.text(spans(b.Runs, bold, l.accent), size, 1.15, x0, w, render.AlignLeft)
 			if len(ss) > 0 {
-				units = append(units, unit{gap: l.em(size) * 0.4})
-				units = append(units, unit{group: ss, keepNext: true}, unit{gap: l.em(size) * 0.2})
+				units = append(units, unit{gap: bodyEm * 0.5})
+				units = append(units, unit{group: ss, keepNext: true}, unit{gap: bodyEm * 0.3})
 			}
 		case *render.Paragraph:
 			ss := l.text(spans(b.Runs, regular, black), l.size, bodyLeading, x0, w, render.AlignLeft)
-			units = append(units, paragraphUnits(ss)...)
+			pu := paragraphUnits(ss)
+			if len(pu) > 0 && i+1 < len(bs) {
+				// A paragraph leading into a list or the closing stays with it.
+				switch bs[i+1].(type) {
+				case *render.List, *render.Signature:
+					pu[len(pu)-1].keepNext = true
+				}
+			}
+			units = append(units, pu...)
 			if !last || level == 0 {
 				units = append(units, unit{gap: bodyEm * paraGapEm})
 			}
@@ -350,7 +579,8 @@ func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, er
 				}
 				s = &slice{}
 			}
-			units = append(units, unit{group: []*slice{s}}, unit{gap: bodyEm * paraGapEm})
+			// An image is enough for a heading above it to keep with.
+			units = append(units, unit{group: []*slice{s}, lines: keepLines}, unit{gap: bodyEm * paraGapEm})
 		case *render.PageBreak:
 			units = append(units, unit{brk: true})
 		case *render.Signature:
@@ -358,7 +588,7 @@ func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, er
 			if err != nil {
 				return nil, err
 			}
-			units = append(units, unit{gap: bodyEm * paraGapEm}, unit{group: []*slice{s}})
+			units = append(units, unit{gap: bodyEm * paraGapEm}, unit{group: []*slice{s}, lines: keepLines})
 		case nil:
 			return nil, fmt.Errorf("block %d is nil", i+1)
 		default:
@@ -496,6 +726,12 @@ func (l *layout) table(t *render.Table, x0, w float64) (*tableUnit, error) {
 		}
 		last := tu.header[len(tu.header)-1]
 		last.rules = append(last.rules, ruleOp{x1: x0, x2: x0 + w, y: last.h - 0.15, thick: 0.3, color: l.accent})
+	}
+	if len(t.Rows) > 0 {
+		// The continuation mark of a row split across pages, set like a cell of the first column.
+		mark := continued(l.d.Meta.Language)
+		ml := l.ts.breakLines([]span{{text: mark, color: grey}}, size, widths[0]-2*cellPadX)
+		tu.more = stack(l.lineSlices(ml, []span{{text: mark, color: grey}}, size, lh, x0+cellPadX, widths[0]-2*cellPadX, render.AlignLeft))
 	}
 	for i, r := range t.Rows {
 		ss := rowSlices(r, regular)

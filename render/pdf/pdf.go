@@ -122,9 +122,9 @@ func (l *layout) run() (*footer, int, error) {
 	l.at = origin{PlaceParts, -1}
 	l.place(parts)
 	if s := norm(d.Subject); strings.TrimSpace(s) != "" {
-		ss := l.text([]span{{text: s, style: bold, color: black}}, l.size*1.1, 1.25, 0, l.contentW, render.AlignLeft)
+		ss := l.text([]span{{text: s, style: bold, color: black}}, l.size*subjectScale, subjectLeading, 0, l.contentW, render.AlignLeft)
 		at := origin{PlaceSubject, 0}
-		l.emit([]unit{{group: ss, keepNext: true, at: at}, {gap: l.em(l.size) * 0.4, at: at}})
+		l.emit([]unit{{group: ss, keepNext: true, at: at}, {gap: l.em(l.size) * 0.6, at: at}})
 	}
 	units, err := l.blocks(d.Body, 0, l.contentW, 0)
 	if err != nil {
@@ -165,10 +165,13 @@ func newLayout(d *render.Document, pf *preflight) (*layout, error) {
 		l.win = render.DefaultWindow
 	}
 	w := l.win
-	if !(w.X >= p.Left && w.Y >= p.Top && w.X+w.Width <= p.Width-p.Right && w.Y+w.Height <= p.Height-p.Bottom &&
+	// The window may reach into the side margins, as DIN 5008's reaches into the left one, as
+	// long as the address inside it starts at the left margin or right of it and the window
+	// keeps windowInset from the page's right edge.
+	if !(w.X+windowInset >= p.Left && w.Y >= p.Top && w.X+w.Width <= p.Width-windowInset && w.Y+w.Height <= p.Height-p.Bottom &&
 		w.Width > 2*windowInset+10 && w.Height > render.ReturnZone+5) {
-		return nil, fmt.Errorf("window %+v must lie within the page margins %+v and be larger than %.0f x %.0f mm",
-			w, p, 2*windowInset+10, render.ReturnZone+5)
+		return nil, fmt.Errorf("window %+v must lie within the page %+v, its address (%.0f mm inside it) at the left margin or right of it, and be larger than %.0f x %.0f mm",
+			w, p, windowInset, 2*windowInset+10, render.ReturnZone+5)
 	}
 	if l.size == 0 {
 		l.size = render.DefaultFontSize
