@@ -125,8 +125,8 @@ func TestBenchNDJSONBadRecords(t *testing.T) {
 		benchSample(t, func(v map[string]any) { v["recipient"].(map[string]any)["postcode"] = "80000" }),
 		nil, // an empty line is skipped, and counted
 		[]byte(`{"recipient": `),
-		benchSample(t, func(v map[string]any) { // wider than the envelope window even at 8 pt
-			v["recipient"].(map[string]any)["street"] = strings.Repeat("Åboulevarden ", 6) + "17"
+		benchSample(t, func(v map[string]any) { // too long for the envelope window even wrapped at 8 pt
+			v["recipient"].(map[string]any)["street"] = strings.Repeat("Åboulevarden ", 30) + "17"
 		}),
 		good,
 	}

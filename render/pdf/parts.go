@@ -111,48 +111,20 @@ func (l *layout) parts() (*slice, error) {
 		put(out, l.text(single(ret, regular, grey), size, 1.2, wx+windowInset, innerW, render.AlignLeft), wy+render.ReturnZone-rl-1)
 		out.rules = append(out.rules, ruleOp{x1: wx + windowInset, x2: wx + windowInset + l.ts.measure(ret, regular, size), y: wy + render.ReturnZone - 1, thick: 0.1, color: grey})
 	}
-	y = wy + render.ReturnZone + 1
-	for i, r := range d.Recipient {
-		r = normLine(r)
-		// A long line (a long street name, a c/o line) is set smaller rather than failing the
-		// letter, down to the smallest size sorting machines read; the line spacing stays.
-		size := l.size
-		for size > minRecipientPt && l.ts.measure(r, regular, size) > innerW {
-			size -= 0.25
-		}
-		if w := l.ts.measure(r, regular, size); w > innerW {
-			err := l.fail(Problem{Place: PlaceRecipient, Index: i, Message: fmt.Sprintf(
-				"address line %d is %.0f mm wide even at %.0f pt, the smallest size for sorting machines; the envelope window leaves %.0f mm: shorten it",
-				i+1, w, size, innerW)},
-				fmt.Errorf("recipient line %d %q is %.0f mm wide even at %.0f pt; the envelope window leaves %.0f mm: shorten it", i+1, r, w, size, innerW))
-			if err != nil {
-				return nil, err
-			}
-		}
-		lineH := l.em(l.size) * 1.25
-		put(out, l.text(single(r, regular, black), size, 1.25, wx+windowInset, innerW, render.AlignLeft), y+l.em(l.size-size))
-		y += lineH
-	}
-	if y > wy+l.win.Height+1e-9 {
-		err := l.fail(Problem{Place: PlaceRecipient, Index: -1, Message: fmt.Sprintf(
-			"%d address lines need %.1f mm below the return address, and the envelope window has %.1f mm: use at most %d lines",
-			len(d.Recipient), y-(wy+render.ReturnZone), l.win.Height-render.ReturnZone, l.recipientLines())},
-			fmt.Errorf("recipient: %d lines need %.0f mm below the return address; the envelope window has %.0f mm: use fewer lines",
-				len(d.Recipient), y-(wy+render.ReturnZone), l.win.Height-render.ReturnZone))
-		if err != nil {
-			return nil, err
-		}
+	if err := l.putAddress(out); err != nil {
+		return nil, err
 	}
 	bottom := max(wy+l.win.Height, leftBottom, rightBottom)
 
-	// Details, right of the window or, when there is no room, below it.
+	// Details: the information block right of the window or, when there is no room, below it
+	// at the address's left edge.
 	if len(d.Details) > 0 {
-		dx := wx + l.win.Width + 8
+		dx, dw := l.infoBlock()
 		dy := max(wy+render.ReturnZone+1, rightBottom+4)
-		if l.contentW-dx < 35 {
+		if dw < infoMinW {
 			dx, dy = max(wx+windowInset, 0), bottom+4
+			dw = l.contentW - dx
 		}
-		dw := l.contentW - dx
 		for i, dt := range d.Details {
 			sp := []span{{text: normLine(dt.Label) + ": ", style: regular, color: grey}, {text: normLine(dt.Value), style: regular, color: black}}
 			if strings.TrimSpace(dt.Label) == "" {
@@ -172,11 +144,6 @@ func (l *layout) parts() (*slice, error) {
 		out.h = l.capacity()
 	}
 	return out, nil
-}
-
-// recipientLines is how many address lines the envelope window holds at the body size.
-func (l *layout) recipientLines() int {
-	return int((l.win.Height - render.ReturnZone - 1 + 1e-9) / (l.em(l.size) * 1.25))
 }
 
 // partsProblem names the entry that makes the letter parts taller than a page: the tallest one.

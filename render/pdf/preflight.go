@@ -17,7 +17,7 @@ const (
 	PlaceSenderContact     = "sender.contact"
 	PlaceLogo              = "sender.logo"
 	PlaceReturnAddress     = "return-address" // the sender's name and address, on one line in the window
-	PlaceRecipient         = "recipient"      // Index -1: the address as a whole (too many lines)
+	PlaceRecipient         = "recipient"      // Index -1: the address as a whole (more lines than the window holds)
 	PlaceDetails           = "details"
 	PlaceParts             = "parts" // the letter parts of page 1 as a whole
 	PlaceSubject           = "subject"
@@ -68,15 +68,18 @@ func isList(place string) bool {
 // Render succeeds, short of faults of this package or of the machine.
 //
 // Unlike Render, which stops at the first problem, Preflight goes on and reports them all: each
-// character no font of the letter has (once per place), a recipient line too wide for the
-// envelope window even at the smallest size for sorting machines (8 pt), more address lines
-// than the window holds, a return address too wide at 5 pt, letter parts (letterhead, window,
-// details) taller than a page, and naming the entry that makes them so, a subject, heading,
-// table header or signature taller than a page, a footer of more lines than the footer zone
-// holds, and the document's page, window, font, size or language when they are not usable.
+// character no font of the letter has (once per place), a recipient address that does not fit
+// the envelope window even wrapped and set at the smallest size for sorting machines (8 pt):
+// more address lines than the window holds at 8 pt (PlaceRecipient, index -1), else each
+// address line that wraps (its index; shortening any of them may be enough); a return address
+// too wide at 5 pt, letter parts (letterhead, window, details) taller than a page, and naming
+// the entry that makes them so, a subject, heading, table header or signature taller than a
+// page, a footer of more lines than the footer zone holds, and the document's page, window,
+// font, size or language when they are not usable.
 //
 // Words never fail: a word wider than its line or table column is broken between characters,
-// as Render does. Preflight of the reference letter takes a small fraction of Render's time.
+// as Render does; an address line wider than the window wraps within it (layAddress). Preflight
+// of the reference letter takes a small fraction of Render's time.
 func Preflight(d *render.Document) []Problem {
 	if d == nil {
 		return []Problem{{Place: PlaceLayout, Index: -1, Message: "there is no document"}}

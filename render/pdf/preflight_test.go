@@ -62,11 +62,11 @@ func TestPreflight(t *testing.T) {
 		{"control character in the signature name", func(d *render.Document) {
 			d.Body[blockIndex(d, sig)].(*render.Signature).Name = "Mette\x1b"
 		}, []where{{PlaceSignatureName, 0, 0x1b}}, nil},
-		{"recipient line too wide even at 8 pt", func(d *render.Document) { d.Recipient[1] = long(12) },
-			[]where{{PlaceRecipient, 1, 0}}, func(d *render.Document) { d.Recipient[1] = long(4) }}, // set smaller, fits
-		{"seven recipient lines", func(d *render.Document) {
-			d.Recipient = append(d.Recipient, "c/o A", "B", "C", "D")
-		}, []where{{PlaceRecipient, -1, 0}}, func(d *render.Document) { d.Recipient = append(d.Recipient, "c/o A", "B") }},
+		{"recipient line wrapping past the window even at 8 pt", func(d *render.Document) { d.Recipient[1] = long(40) },
+			[]where{{PlaceRecipient, 1, 0}}, func(d *render.Document) { d.Recipient[1] = long(12) }}, // wrapped, fits
+		{"eight recipient lines", func(d *render.Document) {
+			d.Recipient = append(d.Recipient, "c/o A", "B", "C", "D", "E")
+		}, []where{{PlaceRecipient, -1, 0}}, func(d *render.Document) { d.Recipient = append(d.Recipient, "c/o A", "B", "C", "D") }}, // seven: smaller, fits
 		{"return address too wide even at 5 pt", func(d *render.Document) { d.Letterhead.Address[0] = long(8) },
 			[]where{{PlaceReturnAddress, 0, 0}}, func(d *render.Document) { d.Letterhead.Address[0] = long(3) }},
 		{"900 KB contact line", func(d *render.Document) { d.Letterhead.Contact[2] = strings.Repeat("x", 900<<10) + "@aarhus.dk" },
@@ -74,31 +74,32 @@ func TestPreflight(t *testing.T) {
 		{"details value of pages", func(d *render.Document) { d.Details[1].Value = long(3000) },
 			[]where{{PlaceDetails, 1, 0}}, func(d *render.Document) { d.Details[1].Value = long(50) }},
 		{"subject taller than a page", func(d *render.Document) { d.Subject = long(5000) },
-			[]where{{PlaceSubject, 0, 0}}, func(d *render.Document) { d.Subject = long(200) }},
+			[]where{{PlaceSubject, 0, 0}}, func(d *render.Document) { d.Subject = long(120) }},
 		{"heading taller than a page", func(d *render.Document) {
 			d.Body[blockIndex(d, heading)].(*render.Heading).Runs[0].Text = long(5000)
-		}, []where{{PlaceBody, 6, 0}}, func(d *render.Document) { d.Body[blockIndex(d, heading)].(*render.Heading).Runs[0].Text = long(300) }},
+		}, []where{{PlaceBody, 6, 0}}, func(d *render.Document) { d.Body[blockIndex(d, heading)].(*render.Heading).Runs[0].Text = long(240) }},
 		{"table header taller than a page", func(d *render.Document) {
 			d.Body[blockIndex(d, table)].(*render.Table).Header[0] = render.Cell{Runs: []render.Run{{Text: long(3000)}}}
 		}, []where{{PlaceBody, 7, 0}}, func(d *render.Document) {
-			d.Body[blockIndex(d, table)].(*render.Table).Header[0] = render.Cell{Runs: []render.Run{{Text: long(100)}}}
+			d.Body[blockIndex(d, table)].(*render.Table).Header[0] = render.Cell{Runs: []render.Run{{Text: long(50)}}}
 		}},
 		{"signature taller than a page", func(d *render.Document) { d.Body[blockIndex(d, sig)].(*render.Signature).Title = long(5000) },
-			[]where{{PlaceSignature, 0, 0}}, func(d *render.Document) { d.Body[blockIndex(d, sig)].(*render.Signature).Title = long(500) }},
+			[]where{{PlaceSignature, 0, 0}}, func(d *render.Document) { d.Body[blockIndex(d, sig)].(*render.Signature).Title = long(300) }},
 		{"footer of three lines", func(d *render.Document) { d.Footer = long(60) },
-			[]where{{PlaceFooter, 0, 0}}, func(d *render.Document) { d.Footer = long(20) }},
+			[]where{{PlaceFooter, 0, 0}}, func(d *render.Document) { d.Footer = long(12) }},
 		{"every problem at once", func(d *render.Document) {
 			d.Recipient[0] = "Ib\bOlsen"
-			d.Recipient[2] = long(12)
+			d.Recipient[2] = long(40)
 			d.Letterhead.Contact[2] = long(100000)
 			d.Subject = "😀"
 			d.Footer = long(60)
 		}, []where{{PlaceRecipient, 0, '\b'}, {PlaceSubject, 0, '😀'}, {PlaceRecipient, 2, 0}, {PlaceSenderContact, 2, 0}, {PlaceFooter, 0, 0}}, nil},
-		{"a word wider than its column is broken, not refused", func(d *render.Document) {
+		{"a word wider than its column or the window is broken, not refused", func(d *render.Document) {
 			d.Body[blockIndex(d, table)].(*render.Table).Rows[0][0] = render.Cell{Runs: []render.Run{{Text: strings.Repeat("x", 400)}}}
-			d.Recipient[0] = strings.Repeat("x", 400)
+			d.Recipient[0] = strings.Repeat("x", 400) // but 400 characters do not fit the window
 		}, []where{{PlaceRecipient, 0, 0}}, func(d *render.Document) {
 			d.Body[blockIndex(d, table)].(*render.Table).Rows[0][0] = render.Cell{Runs: []render.Run{{Text: strings.Repeat("x", 400)}}}
+			d.Recipient[0] = strings.Repeat("x", 100)
 		}},
 	}
 	for _, tt := range tests {
