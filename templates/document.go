@@ -166,6 +166,16 @@ func (b *Bundle) merge(v any, kept *keptLines) (*render.Document, error) {
 	if fm.sender.hasContact {
 		lh.Contact = lines(fm.sender.contact, keptContact)
 	}
+	if lh.Logo != nil && lh.Logo.Alt == "" {
+		// A logo's text alternative is the sender it stands for (what a screen reader should
+		// say), unless the layout gives one (logo_alt). The layout's image is shared: copy it.
+		logo := *lh.Logo
+		logo.Alt = lh.Name
+		if logo.Alt == "" {
+			logo.Alt = "Logo"
+		}
+		lh.Logo = &logo
+	}
 	d.Letterhead = lh
 	d.Recipient = lines(fm.recipient, keptRecipient)
 	for _, det := range fm.details {

@@ -160,7 +160,7 @@ func TestLoadErrors(t *testing.T) {
 	}, {
 		name:  "unknown layout key",
 		files: map[string]string{"layouts/kommune/layout.yaml": "font: Liberation Sans\nsender: {name: X}\nmargin: 3\n"},
-		want:  `layouts/kommune/layout.yaml:3:1: unknown key "margin" in layout.yaml; the keys are accent, font, footer, logo, page, page_label, pdfa, sender, size, window`,
+		want:  `layouts/kommune/layout.yaml:3:1: unknown key "margin" in layout.yaml; the keys are accent, font, footer, logo, logo_alt, page, page_label, pdfa, sender, size, window`,
 	}, {
 		name:  "bad pdfa",
 		files: map[string]string{"layouts/kommune/layout.yaml": "sender: {name: X}\npdfa: 3u\n"},

@@ -62,7 +62,7 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 	if err != nil {
 		return nil, err
 	}
-	f, err := d.fields(top, "layout.yaml", "page", "font", "size", "accent", "logo", "window", "sender", "footer", "page_label", "pdfa")
+	f, err := d.fields(top, "layout.yaml", "page", "font", "size", "accent", "logo", "logo_alt", "window", "sender", "footer", "page_label", "pdfa")
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +127,24 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 		if !ok || strings.Contains(t.s, "/") {
 			return nil, d.err(n, "logo %q is not a file in %s", t.s, l.show(dir))
 		}
-		img := &render.Image{Data: data, Alt: "Logo"}
+		img := &render.Image{Data: data}
 		if img.Format() == "" {
 			return nil, d.err(n, "logo %q is not a PNG or JPEG image", t.s)
 		}
 		lay.sender.Logo = img
+	}
+	if n := f["logo_alt"]; n != nil {
+		t, err := d.str(n, "logo_alt")
+		if err != nil {
+			return nil, err
+		}
+		if lay.sender.Logo == nil {
+			return nil, d.err(n, "logo_alt describes the logo, but the layout has no logo")
+		}
+		if strings.TrimSpace(t.s) == "" {
+			return nil, d.err(n, "logo_alt is empty: describe the logo for readers who cannot see it, or leave logo_alt out to use the sender's name")
+		}
+		lay.sender.Logo.Alt = t.s
 	}
 	if n := f["window"]; n != nil {
 		wf, err := d.fields(n, "window", "x", "y", "width", "height")
