@@ -460,7 +460,7 @@ func TestTemplates(t *testing.T) {
 			t.Errorf("template %+v", tm)
 		}
 	}
-	want := []string{"betalningspaminnelse", "boligstoette-afgoerelse", "uitnodiging-afspraak", "waste-collection-information"}
+	want := []string{"betalningspaminnelse", "boligstoette-afgoerelse", "pysakointilupa-paatos", "uitnodiging-afspraak", "waste-collection-information"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("templates (-want +got):\n%s", diff)
 	}

@@ -485,6 +485,8 @@ func TestSampleMemos(t *testing.T) {
 			}},
 		},
 		"waste-collection-information": {Label: "Your waste collection in 2027"},
+		// No memo: in the front matter: the letter's title is the label.
+		"pysakointilupa-paatos": {Label: "Päätös asukaspysäköintitunnuksesta"},
 	}
 	dirs, err := filepath.Glob("../samples/templates/*")
 	if err != nil {

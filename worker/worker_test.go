@@ -31,7 +31,7 @@ func compact(data []byte) []byte {
 	return b.Bytes()
 }
 
-var sampleNames = []string{"betalningspaminnelse", "boligstoette-afgoerelse", "uitnodiging-afspraak", "waste-collection-information"}
+var sampleNames = []string{"betalningspaminnelse", "boligstoette-afgoerelse", "pysakointilupa-paatos", "uitnodiging-afspraak", "waste-collection-information"}
 
 // TestSubmitDelivers submits every sample and checks that the outbox holds exactly the bytes a
 // direct render gives, and that the record and Client.Document agree.

@@ -17,7 +17,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"render", "render one letter from a template bundle and case data to PDF and DOCX", cmdRender},
+		{"render", "render letters from template bundles and case data to PDF and DOCX", cmdRender},
 		{"bench", "measure letters per second of rendering (no queue)", cmdBench},
 		{"serve", "run the HTTP API and a worker pool in one process", cmdServe},
 		{"worker", "run a worker pool (many processes may share one Redis)", cmdWorker},

@@ -141,7 +141,7 @@ func TestDeterministicAcrossProcesses(t *testing.T) {
 			t.Fatalf("render: %v\n%s", err, out)
 		}
 	}
-	for _, f := range []string{"sample.pdf", "sample.docx"} {
+	for _, f := range []string{"boligstoette-afgoerelse-sample.pdf", "boligstoette-afgoerelse-sample.docx"} {
 		a, _ := os.ReadFile(filepath.Join(outs[0], f))
 		b, _ := os.ReadFile(filepath.Join(outs[1], f))
 		if len(a) == 0 || !bytes.Equal(a, b) {

@@ -37,8 +37,9 @@ type sample struct {
 var samples = []sample{
 	{"boligstoette-afgoerelse", "Afgørelse om boligstøtte", "Aarhus Kommune", "da", 2},
 	{"betalningspaminnelse", "Påminnelse om obetald faktura", "Malmö stad", "sv", 1},
-	{"uitnodiging-afspraak", "Uitnodiging voor een gesprek", "Gemeente Utrecht", "nl", 1},
-	{"waste-collection-information", "Your waste collection in 2027", "Aarhus Kommune", "en", 3},
+	{"uitnodiging-afspraak", "Uitnodiging voor een gesprek", "Gemeente Utrecht", "nl", 2},
+	{"waste-collection-information", "Your waste collection in 2027", "Aarhus Kommune", "en", 5},
+	{"pysakointilupa-paatos", "Päätös asukaspysäköintitunnuksesta", "Helsingin kaupunki", "fi", 3},
 }
 
 // renderSample runs `postbud render` on a sample's own data and returns the PDF and DOCX paths.
@@ -54,7 +55,7 @@ func renderSample(t *testing.T, name string) (pdfPath, docxPath string) {
 	if !regexp.MustCompile(`(?m)^template ` + name + ` version [0-9a-f]{16}$`).MatchString(stdout.String()) {
 		t.Errorf("render output does not print the template version:\n%s", stdout.String())
 	}
-	return filepath.Join(out, "sample.pdf"), filepath.Join(out, "sample.docx")
+	return filepath.Join(out, name+"-sample.pdf"), filepath.Join(out, name+"-sample.docx")
 }
 
 func TestSamplesGolden(t *testing.T) {
@@ -278,5 +279,143 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRenderSamplesIntoOneFolder renders every sample's sample.json into one folder, once with
+// one `postbud render` per bundle and once with all bundles in one call: each letter keeps its own
+// <bundle>-sample.pdf and .docx (before, every run wrote sample.pdf and only the last letter was
+// left), the PDF in each file is the one of its bundle, and both ways write the same bytes.
+func TestRenderSamplesIntoOneFolder(t *testing.T) {
+	testenv.Need(t, "pdfinfo")
+	found, _ := filepath.Glob(filepath.Join(samplesDir, "templates", "*", "sample.json"))
+	if len(found) != len(samples) {
+		t.Fatalf("samples/templates has %d sample.json files, the test knows %d samples", len(found), len(samples))
+	}
+	separate, together := t.TempDir(), t.TempDir()
+	var all []string
+	for _, s := range samples {
+		bundle := filepath.Join(samplesDir, "templates", s.name)
+		data := filepath.Join(bundle, "sample.json")
+		all = append(all, bundle, data)
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"render", bundle, data, "-o", separate}, &stdout, &stderr); code != 0 {
+			t.Fatalf("postbud render %s: exit %d\n%s", s.name, code, stderr.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), append([]string{"render", "-o", together}, all...), &stdout, &stderr); code != 0 {
+		t.Fatalf("postbud render with %d bundles: exit %d\n%s", len(samples), code, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "\ntemplate ") + 1; !strings.HasPrefix(stdout.String(), "template ") || n != len(samples) {
+		t.Errorf("one call printed %d template versions, want %d:\n%s", n, len(samples), stdout.String())
+	}
+
+	var want []string
+	for _, s := range samples {
+		want = append(want, s.name+"-sample.docx", s.name+"-sample.pdf")
+	}
+	sort.Strings(want)
+	for _, dir := range []string{separate, together} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Name())
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("files in the output folder (-want +got):\n%s", diff)
+		}
+	}
+	for _, s := range samples {
+		p := filepath.Join(separate, s.name+"-sample.pdf")
+		if title := pdfInfo(t, p)["Title"]; title != s.title {
+			t.Errorf("%s holds the letter %q, want %q", p, title, s.title)
+		}
+		for _, ext := range []string{".pdf", ".docx"} {
+			a, _ := os.ReadFile(filepath.Join(separate, s.name+"-sample"+ext))
+			b, _ := os.ReadFile(filepath.Join(together, s.name+"-sample"+ext))
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s-sample%s differs between one call per bundle and one call for all", s.name, ext)
+			}
+		}
+	}
+}
+
+// TestRenderRefusesSameOutput: pairs of one call that would write the same file are refused
+// before anything is written, naming both pairs; a stray bundle without data is a usage error.
+func TestRenderRefusesSameOutput(t *testing.T) {
+	bundle := filepath.Join(samplesDir, "templates", "betalningspaminnelse")
+	data := filepath.Join(bundle, "sample.json")
+	// Another sample.json for the same bundle, in another folder.
+	other := filepath.Join(t.TempDir(), "sample.json")
+	copyFile(t, data, other)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"same data file of another folder", []string{bundle, data, bundle, other}, 2,
+			"would both write betalningspaminnelse-sample.*: render them into different folders (-o) or rename a data file"},
+		{"the same pair twice", []string{bundle, data, bundle, data}, 2, "would both write betalningspaminnelse-sample.*"},
+		{"a bundle without data", []string{bundle, data, bundle}, 2, "Usage: postbud render BUNDLE_DIR DATA.json [BUNDLE_DIR DATA.json ...]"},
+		{"nothing to render", nil, 2, "Usage: postbud render"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), append([]string{"render", "-o", out}, tc.args...), &stdout, &stderr)
+			if code != tc.code || !strings.Contains(stderr.String(), tc.msg) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr.String(), tc.code, tc.msg)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("the refused call created %s (%v)", out, err)
+			}
+		})
+	}
+}
+
+// TestRenderOutputNames: the output name is the bundle's folder name and the data file's name
+// without its extension, however the paths are written.
+func TestRenderOutputNames(t *testing.T) {
+	tests := []struct{ bundle, data, want string }{
+		{"samples/templates/boligstoette-afgoerelse", "samples/templates/boligstoette-afgoerelse/sample.json", "boligstoette-afgoerelse-sample"},
+		{"samples/templates/boligstoette-afgoerelse/", "case-4711.json", "boligstoette-afgoerelse-case-4711"},
+		{"./templates/x/.", "/tmp/data/brev.v2.json", "x-brev.v2"},
+		{"templates/x", "data", "x-data"},
+	}
+	for _, tc := range tests {
+		if got := outputBase(tc.bundle, tc.data); got != tc.want {
+			t.Errorf("outputBase(%q, %q) = %q, want %q", tc.bundle, tc.data, got, tc.want)
+		}
+	}
+}
+
+// TestRenderStopsAtFirstFailure: with bad data in the second pair, the first pair's letter is
+// written, the run exits 1 naming the bad data file, and nothing is written for the second.
+func TestRenderStopsAtFirstFailure(t *testing.T) {
+	good := filepath.Join(samplesDir, "templates", "uitnodiging-afspraak")
+	bad := filepath.Join(samplesDir, "templates", "betalningspaminnelse")
+	badData := filepath.Join(t.TempDir(), "broken.json")
+	if err := os.WriteFile(badData, []byte(`{"recipient": 5}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"render", good, filepath.Join(good, "sample.json"), bad, badData, "-o", out}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), badData) {
+		t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 naming %s", code, stderr.String(), badData)
+	}
+	entries, _ := os.ReadDir(out)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if diff := cmp.Diff([]string{"uitnodiging-afspraak-sample.docx", "uitnodiging-afspraak-sample.pdf"}, got); diff != "" {
+		t.Errorf("files written (-want +got):\n%s", diff)
 	}
 }

@@ -38,7 +38,7 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
-	for _, want := range []string{"boligstoette-afgoerelse", "betalningspaminnelse", "uitnodiging-afspraak", "waste-collection-information", "40 letters, 40 delivered, 0 failed"} {
+	for _, want := range []string{"boligstoette-afgoerelse", "betalningspaminnelse", "uitnodiging-afspraak", "waste-collection-information", "pysakointilupa-paatos", "40 letters, 40 delivered, 0 failed"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout.String())
 		}
@@ -46,11 +46,11 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(stderr.String(), "keeps nothing across restarts") {
 		t.Errorf("demo does not say the embedded queue keeps nothing:\n%s", stderr.String())
 	}
-	// What Digital Post received: 2 samples and the 40 batch letters, each as <messageUUID>.xml;
+	// What Digital Post received: 3 samples and the 40 batch letters, each as <messageUUID>.xml;
 	// MeMo 1.1 ones valid against the XSD, the Dutch sample's as MeMo 1.2.
 	xmls, _ := filepath.Glob(filepath.Join(out, "digitalpost", "*.xml"))
-	if len(xmls) != 42 {
-		t.Errorf("%d MeMo messages at the Digital Post stand-in, want 42", len(xmls))
+	if len(xmls) != 43 {
+		t.Errorf("%d MeMo messages at the Digital Post stand-in, want 43", len(xmls))
 	}
 	v12 := 0
 	for _, x := range xmls {
@@ -82,7 +82,7 @@ func TestDemo(t *testing.T) {
 	if len(memos) != 1 || len(pdfs) != 1 {
 		t.Errorf("outbox: %d MeMo files and %d PDFs, want 1 and 1", len(memos), len(pdfs))
 	}
-	for _, want := range []string{"print", "EXEMPT", "MeMo 1.2", "outbox", "RECEIVED", "accepted 42 MeMo messages"} {
+	for _, want := range []string{"print", "EXEMPT", "MeMo 1.2", "outbox", "RECEIVED", "accepted 43 MeMo messages"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout.String())
 		}
