@@ -16,8 +16,9 @@
 // with 400 for a request that does not follow the API (malformed JSON, invalid UTF-8, nesting
 // deeper than 64, unknown or mistyped fields, bad template names), 401 without a valid token,
 // 404 for unknown templates and letters, 413 past the body limit, 415 for a wrong content type,
-// 422 for case data that does not fit the template's schema (every problem listed, paths
-// starting at /data) and 500 "internal error" with a request id for anything else; the full
+// 422 for case data that does not fit the template's schema or cannot be laid out (an address
+// too long for the envelope window even wrapped at 8 pt, a character no font has, a footer too
+// long for its line; every problem listed, paths starting at /data) and 500 "internal error" with a request id for anything else; the full
 // error is logged under that request id, never sent to the client.
 //
 // Case data and recipients are never logged: log lines carry the request id, tenant, route,
