@@ -69,6 +69,8 @@ func (f *footer) pageLabel(page int) string {
 func (f *footer) Render(p core.Provider, cell *entity.Cell) {
 	f.page++
 	l := f.l
+	l.tagFooter(true)
+	defer l.tagFooter(false)
 	drawRule(p, cell.X, cell.Y+0.8, l.contentW, 0.1, ruleGrey)
 	s := &slice{}
 	put(s, f.text, footerTextTop)

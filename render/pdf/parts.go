@@ -47,7 +47,9 @@ func (l *layout) parts() (*slice, error) {
 	}
 	var entries []partLine // only for Preflight
 	putEntry := func(ss []*slice, y float64, at origin) float64 {
+		from := len(out.texts)
 		end := put(out, ss, y)
+		l.tagEntry(out, from, at)
 		if l.pf != nil {
 			entries = append(entries, partLine{at: at, h: end - y, lines: len(ss)})
 		}
@@ -112,6 +114,7 @@ func (l *layout) parts() (*slice, error) {
 		out.rules = append(out.rules, ruleOp{x1: wx + windowInset, x2: wx + windowInset + l.ts.measure(ret, regular, size), y: wy + render.ReturnZone - 1, thick: 0.1, color: grey})
 	}
 	y = wy + render.ReturnZone + 1
+	recipientFrom := len(out.texts)
 	for i, r := range d.Recipient {
 		r = normLine(r)
 		// A long line (a long street name, a c/o line) is set smaller rather than failing the
@@ -133,6 +136,7 @@ func (l *layout) parts() (*slice, error) {
 		put(out, l.text(single(r, regular, black), size, 1.25, wx+windowInset, innerW, render.AlignLeft), y+l.em(l.size-size))
 		y += lineH
 	}
+	l.tagEntry(out, recipientFrom, origin{PlaceRecipient, 0})
 	if y > wy+l.win.Height+1e-9 {
 		err := l.fail(Problem{Place: PlaceRecipient, Index: -1, Message: fmt.Sprintf(
 			"%d address lines need %.1f mm below the return address, and the envelope window has %.1f mm: use at most %d lines",
