@@ -30,6 +30,7 @@ type slice struct {
 	texts  []textOp
 	rules  []ruleOp
 	images []imageOp
+	tree   *tagTree // the structure tree of a tagged document (tags.go), else nil
 }
 
 var _ core.Component = (*slice)(nil)
@@ -44,6 +45,7 @@ type textOp struct {
 	size  float64 // points
 	color render.Color
 	link  string
+	tag   *tagNode // the structure element whose content the text is; nil: an artifact
 }
 
 // ruleOp draws a horizontal band from x1 to x2 centred on y, thick mm high: rules and cell fills.
@@ -57,6 +59,7 @@ type imageOp struct {
 	x, y, w, h float64
 	data       []byte
 	ext        extension.Type
+	tag        *tagNode // the Figure the image is; nil: an artifact
 }
 
 // shift moves every operation of s down by dy.
@@ -122,6 +125,10 @@ func (s *slice) row() core.Row {
 
 // Render draws the slice into cell, whose X and Y are relative to the page margins.
 func (s *slice) Render(p core.Provider, cell *entity.Cell) {
+	if s.tree != nil && s.tree.f != nil { // tagged PDF (tags.go)
+		s.tree.render(s, p, cell)
+		return
+	}
 	if len(s.rules)+len(s.texts) == 0 && len(s.images) == 0 {
 		return
 	}

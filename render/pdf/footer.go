@@ -75,6 +75,8 @@ func (f *footer) labelSlice(page int, size float64) []*slice {
 func (f *footer) Render(p core.Provider, cell *entity.Cell) {
 	f.page++
 	l := f.l
+	l.tagFooter(true)
+	defer l.tagFooter(false)
 	drawRule(p, cell.X, cell.Y+footerRuleY, l.contentW, 0.1, ruleGrey)
 	s := &slice{}
 	put(s, f.text, footerTextTop)

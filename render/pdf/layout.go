@@ -91,6 +91,8 @@ type tableUnit struct {
 	rows   [][]*slice
 	// more marks the continuation of a row split across pages: one line, in the first column.
 	more *slice
+	x0     float64   // the table's left edge, for tagging (tags.go)
+	widths []float64 // its column widths
 }
 
 // layout turns a Document into Maroto rows and tracks where Maroto will end pages, using the
@@ -134,6 +136,8 @@ type layout struct {
 	// rows are made. at is the part of the letter being placed.
 	pf *preflight
 	at origin
+
+	tags *tagTree // the structure tree of a tagged PDF (tags.go); nil when untagged
 }
 
 func (l *layout) em(size float64) float64 { return size * ptMM }
@@ -212,6 +216,7 @@ func (l *layout) appendRow(s *slice) {
 		l.trace(s)
 	}
 	if l.pf == nil {
+		l.tagSlice(s)
 		l.rows = append(l.rows, s.row())
 	}
 }
@@ -594,6 +599,7 @@ func (l *layout) blocks(bs []render.Block, x0, w float64, level int) ([]unit, er
 		default:
 			return nil, fmt.Errorf("block %d: unknown block type %T", i+1, b)
 		}
+		l.tagBlock(b, units[from:], level)
 		if level == 0 {
 			for k := from; k < len(units); k++ {
 				units[k].at = origin{PlaceBody, i}
@@ -717,7 +723,7 @@ func (l *layout) table(t *render.Table, x0, w float64) (*tableUnit, error) {
 		return out
 	}
 
-	tu := &tableUnit{}
+	tu := &tableUnit{x0: x0, widths: widths}
 	if len(t.Header) > 0 {
 		tu.header = rowSlices(t.Header, bold)
 		fill := tint(l.accent, 0.85)

@@ -47,7 +47,9 @@ func (l *layout) parts() (*slice, error) {
 	}
 	var entries []partLine // only for Preflight
 	putEntry := func(ss []*slice, y float64, at origin) float64 {
+		from := len(out.texts)
 		end := put(out, ss, y)
+		l.tagEntry(out, from, at)
 		if l.pf != nil {
 			entries = append(entries, partLine{at: at, h: end - y, lines: len(ss)})
 		}
@@ -111,9 +113,11 @@ func (l *layout) parts() (*slice, error) {
 		put(out, l.text(single(ret, regular, grey), size, 1.2, wx+windowInset, innerW, render.AlignLeft), wy+render.ReturnZone-rl-1)
 		out.rules = append(out.rules, ruleOp{x1: wx + windowInset, x2: wx + windowInset + l.ts.measure(ret, regular, size), y: wy + render.ReturnZone - 1, thick: 0.1, color: grey})
 	}
+	recipientFrom := len(out.texts)
 	if err := l.putAddress(out); err != nil {
 		return nil, err
 	}
+	l.tagEntry(out, recipientFrom, origin{PlaceRecipient, 0})
 	bottom := max(wy+l.win.Height, leftBottom, rightBottom)
 
 	// Details: the information block right of the window or, when there is no room, below it

@@ -52,6 +52,11 @@ func renderDoc(d *render.Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.tags = newTagTree(d, l.ts, lang)
+	setup := gofpdfSetup(lang, d.Meta.CreatedOrFixed(), part)
+	if l.tags != nil {
+		setup = l.tags.setup(d, setup)
+	}
 	foot, pages, err := l.run()
 	if err != nil {
 		return nil, err
@@ -72,7 +77,7 @@ func renderDoc(d *render.Document) ([]byte, error) {
 		WithDefaultFont(&props.Font{Family: l.ts.fonts.family(regular), Style: fontstyle.Normal, Size: l.size, Color: &props.Color{}}).
 		WithCustomFonts(fonts).
 		WithCreationDate(created).
-		WithGofpdfSetup(gofpdfSetup(lang, created, part))
+		WithGofpdfSetup(setup)
 	if meta.Title != "" {
 		b = b.WithTitle(meta.Title, true)
 	}
@@ -120,9 +125,13 @@ func (l *layout) run() (*footer, int, error) {
 		return nil, 0, err
 	}
 	l.at = origin{PlaceParts, -1}
+	l.tagParts(parts)
 	l.place(parts)
 	if s := norm(d.Subject); strings.TrimSpace(s) != "" {
 		ss := l.text([]span{{text: s, style: bold, color: black}}, l.size*subjectScale, subjectLeading, 0, l.contentW, render.AlignLeft)
+		if l.tags != nil {
+			l.tagSlices(ss, l.tags.subject)
+		}
 		at := origin{PlaceSubject, 0}
 		l.emit([]unit{{group: ss, keepNext: true, at: at}, {gap: l.em(l.size) * 0.6, at: at}})
 	}

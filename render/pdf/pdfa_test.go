@@ -162,7 +162,7 @@ func checkPDFA(t *testing.T, d *render.Document, b []byte, mode render.PDFA) {
 	xmpDate := d.Meta.CreatedOrFixed().Format("2006-01-02T15:04:05") + "+00:00"
 	for what, c := range map[string]struct{ re, want string }{
 		"pdfaid:part":        {`<pdfaid:part>(\d)</pdfaid:part>`, part},
-		"pdfaid:conformance": {`<pdfaid:conformance>(\w)</pdfaid:conformance>`, "B"},
+		"pdfaid:conformance": {`<pdfaid:conformance>(\w)</pdfaid:conformance>`, "A"}, // tagged: level A
 		"dc:title":           {`(?s)<dc:title>.*?<rdf:li xml:lang="x-default">(.*?)</rdf:li>`, d.Meta.Title},
 		"dc:creator":         {`(?s)<dc:creator>.*?<rdf:li>(.*?)</rdf:li>`, d.Meta.Author},
 		"dc:description":     {`(?s)<dc:description>.*?<rdf:li xml:lang="x-default">(.*?)</rdf:li>`, d.Meta.Subject},
@@ -244,7 +244,7 @@ func checkPDFA(t *testing.T, d *render.Document, b []byte, mode render.PDFA) {
 	if mode == render.PDFA1b {
 		n = 1
 	}
-	problems, err := pdfa.Check(b, pdfa.Options{Part: n, Conformance: "B"})
+	problems, err := pdfa.Check(b, pdfa.Options{Part: n, Conformance: "A"}) // tagged: level A
 	if err != nil {
 		t.Errorf("pdfa.Check: %v", err)
 	}
@@ -271,16 +271,19 @@ func TestPDFAOff(t *testing.T) {
 	d.PDFA = render.PDFAOff
 	b := mustRender(t, d)
 	checkXref(t, b)
-	if !bytes.HasPrefix(b, []byte("%PDF-1.3\n3 0 obj")) {
+	// Tagged (tags.go), so PDF 1.7 (PDF/UA-1 is based on ISO 32000-1) with XMP metadata that
+	// says pdfuaid:part 1, and no PDF/A.
+	if !bytes.HasPrefix(b, []byte("%PDF-1.7\n")) {
 		t.Errorf("file starts %q", b[:20])
 	}
-	for _, bad := range []string{"/Metadata", "/OutputIntents", "/ID [", "/F 4", "/CIDSet"} {
+	for _, bad := range []string{"/OutputIntents", "/ID [", "/F 4", "/CIDSet", "pdfaid:"} {
 		if bytes.Contains(b, []byte(bad)) {
 			t.Errorf("PDF/A off, yet the file has %s", bad)
 		}
 	}
 	date := d.Meta.CreatedOrFixed().Format("20060102150405")
-	for _, want := range []string{"/Type /Catalog\n/Lang (da)\n/Pages 1 0 R", "/CreationDate (D:" + date + ")", "/ModDate (D:" + date + ")"} {
+	for _, want := range []string{"/Type /Catalog\n/Lang (da)\n/Metadata ", "/MarkInfo <</Marked true>>", "<pdfuaid:part>1</pdfuaid:part>",
+		"/CreationDate (D:" + date + "+00'00')", "/ModDate (D:" + date + "+00'00')"} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("no %q", want)
 		}
