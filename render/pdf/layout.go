@@ -90,7 +90,7 @@ type tableUnit struct {
 	header []*slice
 	rows   [][]*slice
 	// more marks the continuation of a row split across pages: one line, in the first column.
-	more *slice
+	more   *slice
 	x0     float64   // the table's left edge, for tagging (tags.go)
 	widths []float64 // its column widths
 }
