@@ -344,7 +344,7 @@ func TestIntegerValuedNumbers(t *testing.T) {
 		{`{"n": 100.0, "list": [10E-1]}`, "100 | 100 | 1,00\u00a0kr. | dage | 1;"},
 		{`{"n": 1E2, "list": [0.1e1]}`, "100 | 100 | 1,00\u00a0kr. | dage | 1;"},
 		{`{"n": 1.00e0, "list": [-0.0]}`, "1 | 1 | 0,01\u00a0kr. | dag | 0;"},
-		{`{"n": -12345.6e1, "list": [2.5]}`, "-123456 | -123.456 | -1.234,56\u00a0kr. | dage | 2.5;"},
+		{`{"n": -12345.6e1, "list": [2.5]}`, "-123456 | \u2212123.456 | \u22121.234,56\u00a0kr. | dage | 2.5;"},
 	}
 	b, err := Load(mini("da", body, map[string]string{"templates/t/schema.json": schema}), "t")
 	if err != nil {

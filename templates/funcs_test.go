@@ -37,7 +37,7 @@ func TestFunctions(t *testing.T) {
 		{"en-US", `{{ date .d }}`, "November 23, 2026"},
 		{"fi", `{{ date .d "short" }}`, "23.11.2026"},
 		{"da", `{{ money .ore }}`, "1.234,50\u00a0kr."},
-		{"da", `{{ money .neg }}`, "-86,40\u00a0kr."},
+		{"da", `{{ money .neg }}`, "\u221286,40\u00a0kr."},
 		{"da", `{{ money .ore "EUR" }}`, "1.234,50\u00a0EUR"},
 		{"da", `{{ money 995 }}`, "9,95\u00a0kr."},
 		{"sv", `{{ money .ore }}`, "1\u00a0234,50\u00a0kr"},

@@ -20,9 +20,11 @@
 // Spaces: inside an amount of money, the space between the number and the currency is a
 // no-break space (U+00A0), so that a line is never broken between "1.234,50" and "kr.", as
 // CLDR does for these languages. Digit groups are separated by "." (da, nl, de), "," (en),
-// U+00A0 (sv, nb, nn) or U+202F (fi, fr). Negative numbers use the ASCII hyphen-minus "-", not
-// U+2212, because subset letter fonts may lack U+2212 and a missing glyph vanishes from a PDF.
-// Renderers must be able to draw U+00A0 and U+202F (Liberation Sans and DejaVu Sans have both).
+// U+00A0 (sv, nb, nn) or U+202F (fi, fr). Negative numbers and amounts take the minus sign
+// U+2212 ("−86,40 kr."), as typography in every one of these languages wants, not the shorter
+// hyphen-minus "-". Renderers must be able to draw U+00A0, U+202F and U+2212: every font postbud
+// renders with has them (render/pdf checks its fonts' coverage), and a letter whose font lacked
+// one would be refused at submission, never drawn without it.
 //
 // Numbers are formatted from their decimal literal, never through float64, so "0.285" rounds to
 // "0,29" and amounts larger than 2^53 keep every digit.

@@ -76,7 +76,7 @@ func (l *Locale) Date(t time.Time, style string) (string, error) {
 // or the region's currency where the tag names one (EUR for sv-FI, CHF for de-CH, USD for en-US).
 // Examples: "1.234,50 kr." (da, DKK), "1 234,50 kr" (sv, SEK),
 // "kr 1 234,50" (nb), "€ 1.234,50" (nl), "1 234,50 €" (fi, fr), "1.234,50 €" (de), "€1,234.50"
-// and "£1,234.50" (en), "-86,40 kr." (da, negative). A currency for which the locale has no
+// and "£1,234.50" (en), "−86,40 kr." (da, negative, with the minus sign U+2212). A currency for which the locale has no
 // symbol is written as its ISO code in the symbol's place: "1.234,50 EUR" in da. See the package
 // documentation for which spaces are no-break spaces.
 func (l *Locale) Money(minor int64, currency string) (string, error) {
@@ -106,7 +106,7 @@ func (l *Locale) Money(minor int64, currency string) (string, error) {
 	}
 	sign := ""
 	if neg {
-		sign = "-"
+		sign = Minus
 	}
 	switch l.lang.money {
 	case symbolBeforeTight:
@@ -201,3 +201,7 @@ func Lookup(tag string) (*Locale, error) {
 func supportedList() string {
 	return "da, de, en, fi, fr, nb (or no), nl, nn, sv"
 }
+
+// Minus is the sign of negative numbers and amounts: U+2212 MINUS SIGN, as wide as a digit's
+// plus sign, not the hyphen-minus "-".
+const Minus = "\u2212"

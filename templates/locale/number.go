@@ -36,7 +36,7 @@ func (l *Locale) Number(dec string, decimals int) (string, error) {
 		s += l.lang.decimal + frac
 	}
 	if d.neg && !d.isZero() {
-		s = "-" + s
+		s = Minus + s
 	}
 	return s, nil
 }
