@@ -91,7 +91,7 @@ func BenchmarkStages(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			columnWidths(t, 3, twips(l.textWidth), l.size)
+			columnWidths(t, 3, twips(l.textWidth), l.size*tableScale, l.m)
 		}
 	})
 	b.Run("deflate", func(b *testing.B) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +20,10 @@ const (
 	relSettings  = "rId3"
 	relHeader    = "rId4"
 	relFooter    = "rId5"
-	firstRel     = 6
+	relFontTable = "rId6"
+	// relHeaderFirst is the header of page 1, which has none of the running head.
+	relHeaderFirst = "rId7"
+	firstRel       = 8
 )
 
 const (
@@ -64,6 +68,20 @@ type writer struct {
 	lastTable bool // the last thing written to body was a table: Word needs a paragraph between
 	block     int  // index of the top-level body block being written, for error messages
 	blockKind string
+	// pendingBreak: a page break comes before the next paragraph (w:pageBreakBefore), so that
+	// no empty line is left at the top of the new page.
+	pendingBreak bool
+	// leadsIn: the top-level block being written is followed by a list or the signature, which
+	// a paragraph keeps with (w:keepNext), as render/pdf keeps it.
+	leadsIn bool
+	// tableSize and tableLine are the half-point size and exact line height of table text.
+	tableSize, tableLine int
+	// carry is space (twips) the block being written adds before itself, taken from the space
+	// after the block before it; nextCarry is what the block being written hands on.
+	carry, nextCarry int
+	// embedded holds the styles of the letter's family embedded in the package (nil: not
+	// embedded); fontTable.xml lists them.
+	embedded [nStyles]*embeddedFace
 }
 
 func newWriter(d *render.Document, l layout) *writer {
@@ -159,16 +177,47 @@ func (w *writer) document() error {
 	if err := w.firstPage(); err != nil {
 		return err
 	}
+	// Word and LibreOffice do not agree on whether a paragraph's space after and the next one's
+	// space before add up (LibreOffice takes the larger); render/pdf adds them. Where a heading
+	// or the signature, which have space before, follows a block with space after, the block is
+	// written without it and the heading or signature carries it (w.carry).
+	para := twipsPt(w.l.size * paraGapEm)
 	if w.d.Subject != "" {
-		w.pOpen(pPr{style: "Title"})
+		p := pPr{style: "Heading1"}
+		if len(w.d.Body) > 0 {
+			switch w.d.Body[0].(type) {
+			case *render.Heading, *render.Signature:
+				p.spacing, p.before, p.after = true, -1, 0
+				w.carry = twipsPt(w.l.size * subjectGapEm)
+			}
+		}
+		w.pOpen(p)
 		w.runText(w.d.Subject, rPr{})
 		b.raw(`</w:p>`)
 	}
 	for i, blk := range w.d.Body {
 		w.block = i
-		if err := w.blockXML(blk); err != nil {
+		w.leadsIn = false
+		after := -1
+		if i+1 < len(w.d.Body) {
+			switch w.d.Body[i+1].(type) {
+			case *render.List, *render.Signature:
+				w.leadsIn = true
+			}
+			switch w.d.Body[i+1].(type) {
+			case *render.Heading, *render.Signature:
+				switch blk.(type) {
+				case *render.Paragraph, *render.List, *render.Image:
+					after, w.nextCarry = 0, para
+				case *render.Heading:
+					after, w.nextCarry = 0, twipsPt(w.l.size*headingAfter)
+				}
+			}
+		}
+		if err := w.blockAfter(blk, after); err != nil {
 			return err
 		}
+		w.carry, w.nextCarry = w.nextCarry, 0
 	}
 	w.blockKind = ""
 	if w.lastTable || len(b.b) == len(documentStart) {
@@ -180,46 +229,66 @@ func (w *writer) document() error {
 	return nil
 }
 
+// sectPr writes the section properties: the page size and margins, the running head from page
+// 2 on (w:titlePg gives page 1 the empty first header) and the footer. The bottom margin holds
+// the footer zone and render/pdf's clearance between the body text and the footer rule.
 func (w *writer) sectPr() {
 	b := &w.body
 	p := w.l.page
-	b.raw(`<w:sectPr><w:headerReference w:type="default" r:id="` + relHeader + `"/><w:footerReference w:type="default" r:id="` + relFooter + `"/><w:pgSz w:w="`)
+	b.raw(`<w:sectPr><w:headerReference w:type="default" r:id="` + relHeader + `"/><w:headerReference w:type="first" r:id="` + relHeaderFirst + `"/><w:footerReference w:type="default" r:id="` + relFooter + `"/><w:footerReference w:type="first" r:id="` + relFooter + `"/><w:pgSz w:w="`)
 	b.int(twips(p.Width))
 	b.raw(`" w:h="`)
 	b.int(twips(p.Height))
 	if p.Width > p.Height {
 		b.raw(`" w:orient="landscape`)
 	}
+	footer := w.d.Footer != "" || w.d.PageLabel != ""
+	bottom, footerAt := p.Bottom, min(p.Bottom/2, 10)
+	if footer {
+		// Word and LibreOffice put the footer's last line at the footer distance from the page's
+		// bottom edge: that is where the PDF's one line of footer ends, below its rule at
+		// footerRuleAt under the body area.
+		bottom = p.Bottom + footerClear - footerRuleAt
+		content := footerTextTop - footerRuleAt + footerSizePt*1.2*ptMM + 1*ptMM // padding, line, 1 pt paragraph
+		footerAt = max(p.Bottom-footerRuleAt-content, 0)
+	}
 	b.raw(`"/><w:pgMar w:top="`)
 	b.int(twips(p.Top))
 	b.raw(`" w:right="`)
 	b.int(twips(p.Right))
 	b.raw(`" w:bottom="`)
-	b.int(twips(p.Bottom))
+	b.int(twips(bottom))
 	b.raw(`" w:left="`)
 	b.int(twips(p.Left))
 	b.raw(`" w:header="`)
-	b.int(twips(min(p.Top/2, 12.5)))
+	b.int(twips(max(p.Top-headTop, 0)))
 	b.raw(`" w:footer="`)
-	b.int(twips(min(p.Bottom/2, 10)))
-	b.raw(`" w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>`)
+	b.int(twips(footerAt))
+	b.raw(`" w:gutter="0"/><w:cols w:space="708"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr>`)
 }
 
 // pPr holds the paragraph properties the writer uses; zero values are left out.
 type pPr struct {
-	style         string
-	keepNext      bool
-	numID, ilvl   int  // numID 0: not a list item
-	spacing       bool // write before and after (a negative value leaves the style's)
-	before, after int  // spacing in twips
-	line          int  // exact line height in twips; 0 leaves the style's
-	indLeft       int
-	jc            string
-	size          int // half-points for the paragraph mark
+	style              string
+	keepNext, keepLine bool
+	pageBreakBefore    bool
+	numID, ilvl        int  // numID 0: not a list item
+	spacing            bool // write before and after (a negative value leaves the style's)
+	before, after      int  // spacing in twips
+	line               int  // exact line height in twips; 0 leaves the style's
+	autoLine           bool // single line spacing, for a line that holds a picture
+	indLeft, indRight  int
+	hanging            int
+	border             string // "bottom": a thin grey rule under the paragraph
+	jc                 string
+	size               int // half-points for the paragraph mark
 }
 
 func (w *writer) pOpen(p pPr) {
 	w.lastTable = false
+	if w.pendingBreak {
+		p.pageBreakBefore, w.pendingBreak = true, false
+	}
 	writePPr(&w.body, p)
 }
 
@@ -238,6 +307,12 @@ func writePPr(b *buf, p pPr) {
 	if p.keepNext {
 		b.raw(`<w:keepNext/>`)
 	}
+	if p.keepLine {
+		b.raw(`<w:keepLines/>`)
+	}
+	if p.pageBreakBefore {
+		b.raw(`<w:pageBreakBefore/>`)
+	}
 	if p.numID > 0 {
 		b.raw(`<w:numPr><w:ilvl w:val="`)
 		b.int(p.ilvl)
@@ -245,7 +320,10 @@ func writePPr(b *buf, p pPr) {
 		b.int(p.numID)
 		b.raw(`"/></w:numPr>`)
 	}
-	if p.spacing || p.line > 0 {
+	if p.border == "bottom" {
+		b.raw(`<w:pBdr><w:bottom w:val="single" w:sz="2" w:space="0" w:color="` + greyText + `"/></w:pBdr>`)
+	}
+	if p.spacing || p.line > 0 || p.autoLine {
 		b.raw(`<w:spacing`)
 		if p.spacing && p.before >= 0 {
 			b.raw(` w:before="`)
@@ -261,13 +339,29 @@ func writePPr(b *buf, p pPr) {
 			b.raw(` w:line="`)
 			b.int(p.line)
 			b.raw(`" w:lineRule="exact"`)
+		} else if p.autoLine {
+			b.raw(` w:line="240" w:lineRule="auto"`)
 		}
 		b.raw(`/>`)
 	}
-	if p.indLeft > 0 {
-		b.raw(`<w:ind w:left="`)
-		b.int(p.indLeft)
-		b.raw(`"/>`)
+	if p.indLeft > 0 || p.indRight > 0 || p.hanging > 0 {
+		b.raw(`<w:ind`)
+		if p.indLeft > 0 {
+			b.raw(` w:left="`)
+			b.int(p.indLeft)
+			b.raw(`"`)
+		}
+		if p.indRight > 0 {
+			b.raw(` w:right="`)
+			b.int(p.indRight)
+			b.raw(`"`)
+		}
+		if p.hanging > 0 {
+			b.raw(` w:hanging="`)
+			b.int(p.hanging)
+			b.raw(`"`)
+		}
+		b.raw(`/>`)
 	}
 	if p.jc != "" {
 		b.raw(`<w:jc w:val="`)
@@ -453,21 +547,42 @@ func needsEscape(c byte) bool {
 }
 
 func (w *writer) blockXML(blk render.Block) error {
+	return w.blockAfter(blk, -1)
+}
+
+// blockAfter writes one block; after, when not negative, is the space after it in twips (the
+// list item and list gaps), in place of the style's.
+func (w *writer) blockAfter(blk render.Block, after int) error {
 	b := &w.body
 	switch blk := blk.(type) {
 	case *render.Heading:
 		if blk == nil {
 			return nil
 		}
+		// The subject is Heading1; the body's headings are Heading2 (levels 1 and 2) and Heading3.
 		lvl := min(max(blk.Level, 1), 3)
-		w.pOpen(pPr{style: headingStyles[lvl-1]})
-		w.runs(blk.Runs, rPr{})
+		p := pPr{style: headingStyles[max(lvl, 2)-1]}
+		r := rPr{}
+		if lvl == 1 { // set larger, as render/pdf sets a level 1 heading
+			hs := w.l.size * headingScale[0]
+			p.line = lineTwips(hs, headingLeading)
+			r.size = halfPoints(hs)
+		}
+		if w.carry > 0 || after >= 0 {
+			p.spacing, p.before, p.after = true, twipsPt(w.l.size*headingBefore)+w.carry, after
+		}
+		w.pOpen(p)
+		w.runs(blk.Runs, r)
 		b.raw(`</w:p>`)
 	case *render.Paragraph:
 		if blk == nil {
 			return nil
 		}
-		w.pOpen(pPr{})
+		p := pPr{keepNext: w.leadsIn}
+		if after >= 0 {
+			p.spacing, p.before, p.after = true, -1, after
+		}
+		w.pOpen(p)
 		w.runs(blk.Runs, rPr{})
 		b.raw(`</w:p>`)
 	case *render.List:
@@ -475,7 +590,10 @@ func (w *writer) blockXML(blk render.Block) error {
 			return nil
 		}
 		w.blockKind = "list"
-		return w.list(blk, 0)
+		if after < 0 {
+			after = twipsPt(w.l.size * paraGapEm)
+		}
+		return w.list(blk, 0, after)
 	case *render.Table:
 		if blk == nil {
 			return nil
@@ -486,41 +604,53 @@ func (w *writer) blockXML(blk render.Block) error {
 			return nil
 		}
 		w.blockKind = "image"
-		w.pOpen(pPr{})
+		p := pPr{autoLine: true, size: 2}
+		if after >= 0 {
+			p.spacing, p.before, p.after = true, -1, after
+		}
+		w.pOpen(p)
 		if err := w.image(blk, w.l.textWidth, 0); err != nil {
 			return w.fail("image", err)
 		}
 		b.raw(`</w:p>`)
 	case *render.PageBreak:
-		w.pOpen(pPr{})
-		b.raw(`<w:r><w:br w:type="page"/></w:r></w:p>`)
+		w.pendingBreak = true
 	case *render.Signature:
 		if blk == nil {
 			return nil
 		}
 		w.blockKind = "signature"
+		// As render/pdf sets it, on one page: a paragraph gap, the greeting, a gap of 0.3 em (or
+		// the signature image), the name in bold and the title. The greeting keeps with the name,
+		// so it never stands alone at the foot of a page.
+		gap := twipsPt(w.l.size*paraGapEm) + w.carry
+		hasName := blk.Name != "" || blk.Title != ""
 		if blk.Greeting != "" {
-			w.pOpen(pPr{keepNext: true, spacing: true, before: 240, after: -1})
+			after := twipsPt(w.l.size * 0.3)
+			if blk.Image != nil {
+				after = twips(1)
+			}
+			w.pOpen(pPr{keepNext: hasName || blk.Image != nil, keepLine: true, spacing: true, before: gap, after: after})
 			w.runText(blk.Greeting, rPr{})
 			b.raw(`</w:p>`)
+			gap = 0
 		}
 		if blk.Image != nil {
-			w.pOpen(pPr{keepNext: true, spacing: true})
-			if err := w.image(blk.Image, min(w.l.textWidth, 70), 30); err != nil {
+			w.pOpen(pPr{keepNext: hasName, spacing: true, before: gap, after: 0, autoLine: true, size: 2})
+			if err := w.image(blk.Image, min(w.l.textWidth, 70), signatureMaxH); err != nil {
 				return w.fail("signature image", err)
 			}
 			b.raw(`</w:p>`)
-		} else if blk.Greeting != "" {
-			w.pOpen(pPr{keepNext: true, spacing: true, line: twips(10)}) // room to sign by hand
-			b.raw(`</w:p>`)
+			gap = 0
 		}
 		if blk.Name != "" {
-			w.pOpen(pPr{keepNext: blk.Title != "", spacing: true})
+			w.pOpen(pPr{keepNext: blk.Title != "", keepLine: true, spacing: true, before: gap, after: 0})
 			w.runText(blk.Name, rPr{bold: true})
 			b.raw(`</w:p>`)
+			gap = 0
 		}
 		if blk.Title != "" {
-			w.pOpen(pPr{})
+			w.pOpen(pPr{keepLine: true, spacing: true, before: gap, after: 0})
 			w.runText(blk.Title, rPr{})
 			b.raw(`</w:p>`)
 		}
@@ -529,15 +659,20 @@ func (w *writer) blockXML(blk render.Block) error {
 	return nil
 }
 
+// twipsPt converts points to twips.
+func twipsPt(pt float64) int { return int(math.Round(pt * 20)) }
+
 var headingStyles = [...]string{"Heading1", "Heading2", "Heading3"}
 
-// Lists indent 360 twips (6.35 mm) per level; numbering.xml uses the same steps.
-const listIndent = 360
+// Lists indent listIndentMM per level, as render/pdf does; numbering.xml uses the same steps.
+var listIndent = twips(listIndentMM)
 
 // maxListLevel is the deepest level WordprocessingML numbering has (levels 0-8).
 const maxListLevel = 8
 
-func (w *writer) list(l *render.List, depth int) error {
+// list writes a list at depth; tail is the space after its last paragraph in twips. Between
+// items there is itemGapEm, between the blocks of an item the paragraph gap, as in render/pdf.
+func (w *writer) list(l *render.List, depth, tail int) error {
 	depth = min(depth, maxListLevel)
 	start := l.Start
 	if start <= 0 {
@@ -545,46 +680,64 @@ func (w *writer) list(l *render.List, depth int) error {
 	}
 	w.nums = append(w.nums, num{ordered: l.Ordered, start: start, lvl: depth})
 	id := len(w.nums)
-	item := pPr{style: "ListParagraph", numID: id, ilvl: depth}
-	more := pPr{style: "ListParagraph", indLeft: listIndent * (depth + 1)}
-	for _, it := range l.Items {
+	para := twipsPt(w.l.size * paraGapEm)
+	item := twipsPt(w.l.size * itemGapEm)
+	for k, it := range l.Items {
 		numbered := false
-		for _, blk := range it {
+		end := item
+		if k == len(l.Items)-1 {
+			end = tail
+		}
+		last := len(it) - 1
+		for last >= 0 && it[last] == nil {
+			last--
+		}
+		for j, blk := range it {
+			after := para
+			if j == last {
+				after = end
+			}
 			switch blk := blk.(type) {
 			case *render.Paragraph:
 				if blk == nil {
 					continue
 				}
+				p := pPr{style: "ListParagraph", spacing: true, before: -1, after: after}
 				if numbered {
-					w.pOpen(more)
+					p.indLeft = listIndent * (depth + 1)
 				} else {
-					w.pOpen(item)
+					p.numID, p.ilvl = id, depth
 					numbered = true
 				}
+				w.pOpen(p)
 				w.runs(blk.Runs, rPr{})
 				w.body.raw(`</w:p>`)
 			case *render.List:
 				if blk == nil {
 					continue
 				}
-				if err := w.list(blk, depth+1); err != nil {
+				sub := 0 // a nested list has no gap after it, unless it ends the item
+				if j == last {
+					sub = end
+				}
+				if err := w.list(blk, depth+1, sub); err != nil {
 					return err
 				}
 				numbered = true // a nested list first: the item has no text of its own
 			default:
 				if !numbered {
-					w.pOpen(item)
+					w.pOpen(pPr{style: "ListParagraph", numID: id, ilvl: depth, spacing: true, before: -1, after: 0})
 					w.body.raw(`</w:p>`)
 					numbered = true
 				}
-				if err := w.blockXML(blk); err != nil {
+				if err := w.blockAfter(blk, after); err != nil {
 					return err
 				}
 				w.blockKind = "list"
 			}
 		}
 		if !numbered {
-			w.pOpen(item)
+			w.pOpen(pPr{style: "ListParagraph", numID: id, ilvl: depth, spacing: true, before: -1, after: end})
 			w.body.raw(`</w:p>`)
 		}
 	}
@@ -592,23 +745,13 @@ func (w *writer) list(l *render.List, depth int) error {
 }
 
 // image writes a w:r with an inline picture no wider than maxW mm (and no taller than maxH mm
-// when maxH > 0).
+// when maxH > 0), sized as render/pdf sizes it.
 func (w *writer) image(im *render.Image, maxW, maxH float64) error {
 	m, err := w.mediaFor(im)
 	if err != nil {
 		return err
 	}
-	wmm := im.Width
-	if !(wmm > 0) {
-		wmm = float64(m.px) / 150 * 25.4
-	}
-	hmm := wmm * float64(m.py) / float64(m.px)
-	if wmm > maxW {
-		hmm, wmm = hmm*maxW/wmm, maxW
-	}
-	if maxH > 0 && hmm > maxH {
-		wmm, hmm = wmm*maxH/hmm, maxH
-	}
+	wmm, hmm := imageSize(im, m, maxW, maxH)
 	w.drawing(m, emu(wmm), emu(hmm), im.Alt)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/postbud/postbud/render"
+	"github.com/postbud/postbud/render/fonts"
 )
 
 // Render writes d as a .docx file. The result depends only on d: the same Document gives the same
@@ -21,6 +22,17 @@ func Render(d *render.Document) ([]byte, error) {
 	}
 	w := newWriter(d, l)
 	defer w.release()
+	if l.set != nil {
+		for s, used := range l.used {
+			if used {
+				f, err := embed(l.set, fontStyle(s))
+				if err != nil {
+					return nil, fmt.Errorf("docx: render %q: %w", d.Meta.Title, err)
+				}
+				w.embedded[s] = f
+			}
+		}
+	}
 	if err := w.document(); err != nil {
 		return nil, fmt.Errorf("docx: render %q: %w", d.Meta.Title, err)
 	}
@@ -32,10 +44,17 @@ type layout struct {
 	page      render.Page
 	window    render.Window
 	textWidth float64 // mm
-	font      string
-	size      float64 // pt
-	accent    string  // hex
-	lang      string
+	// font is the family the DOCX names: the family name of set when postbud has files for the
+	// letter's family (Postbud Sans Latin for a letter of Latin text), else the letter's own.
+	font string
+	// set is the font set the letter is set in and embeds, render/pdf's choice; nil when
+	// postbud has no files for its family. used are the styles it embeds.
+	set    *fonts.Set
+	used   [nStyles]bool
+	size   float64 // pt
+	accent string  // hex
+	lang   string
+	m      metrics // measures text in the letter's font
 }
 
 func newLayout(d *render.Document) (layout, error) {
@@ -71,5 +90,17 @@ func newLayout(d *render.Document) (layout, error) {
 	}
 	a := d.Accent
 	l.accent = hexColor(a.R, a.G, a.B)
+	set, used, err := chooseFonts(d, l.font)
+	if err != nil {
+		return l, err
+	}
+	if set != nil {
+		l.set, l.used, l.font = set, used, set.Family
+	}
+	m, err := newMetrics(set)
+	if err != nil {
+		return l, err
+	}
+	l.m = m
 	return l, nil
 }

@@ -214,7 +214,7 @@ func TestStructure(t *testing.T) {
 		want structure
 	}{
 		{"reference", testdoc.Reference(), structure{
-			ParagraphStyles:    []string{"Heading2", "ListParagraph", "Title"},
+			ParagraphStyles:    []string{"Heading1", "Heading2", "ListParagraph"},
 			HeaderRows:         1,
 			NumberedParagraphs: 2,
 			FooterFields:       fields,
@@ -222,7 +222,7 @@ func TestStructure(t *testing.T) {
 			Title:              "Afgørelse om boligstøtte", Creator: "Aarhus Kommune", Language: "da", Created: "2026-11-23T00:00:00Z",
 		}},
 		{"features", features(t), structure{
-			ParagraphStyles:    []string{"Heading1", "Heading2", "Heading3", "ListParagraph", "Title"},
+			ParagraphStyles:    []string{"Heading1", "Heading2", "Heading3", "ListParagraph"},
 			HeaderRows:         1,
 			NumberedParagraphs: 5,
 			FooterFields:       fields,
@@ -243,14 +243,14 @@ func TestStructure(t *testing.T) {
 	}
 }
 
-// TestGolden compares the paragraphs (style and text) of document.xml and the footer with
-// testdata/<name>.golden. Run with -update to rewrite them after a deliberate change.
+// TestGolden compares the paragraphs (style and text) of document.xml, the footer, the running
+// head and the font table (its parts' XML, which names no text) with testdata/<name>.golden. Run with -update to rewrite them after a deliberate change.
 func TestGolden(t *testing.T) {
 	for _, tc := range []namedDoc{{"reference", testdoc.Reference()}, {"features", features(t)}} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := render1(t, tc.doc)
 			var b strings.Builder
-			for _, name := range []string{"word/document.xml", "word/footer1.xml"} {
+			for _, name := range []string{"word/document.xml", "word/footer1.xml", "word/header1.xml", "word/header2.xml"} {
 				b.WriteString("== " + name + "\n")
 				ps, err := paragraphs(p.parts[name])
 				if err != nil {
@@ -260,6 +260,7 @@ func TestGolden(t *testing.T) {
 					b.WriteString(q.Style + "|" + strconv.Quote(q.Text) + "\n")
 				}
 			}
+			b.WriteString("== word/fontTable.xml\n" + string(p.parts["word/fontTable.xml"]) + "\n")
 			file := filepath.Join("testdata", tc.name+".golden")
 			if *update {
 				if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
@@ -370,11 +371,12 @@ func TestImages(t *testing.T) {
 		cy, _ := strconv.ParseInt(string(m[2]), 10, 64)
 		got = append(got, pic{cx, cy, string(m[3])})
 	}
+	textW := render.A4.Width - render.A4.Left - render.A4.Right
 	want := []pic{
-		{1828800, 731520, "Kommunens logo"}, // 300x120 px at 150 dpi = 50.8x20.32 mm
-		{3657600, 1828800, "Et diagram"},    // 600x300 px = 101.6x50.8 mm
-		{1463040, 487680, "Underskrift"},    // 240x80 px = 40.64x13.55 mm
-		{6120000, 3060000, "Bred"},          // 500 mm asked, 170 mm text width
+		{1800000, 720000, "Kommunens logo"},  // 300x120 px at 150 dpi = 50.8x20.32 mm, at most 50x20 mm as in the PDF
+		{3657600, 1828800, "Et diagram"},     // 600x300 px = 101.6x50.8 mm
+		{1463040, 487680, "Underskrift"},     // 240x80 px = 40.64x13.55 mm
+		{emu(textW), emu(textW / 2), "Bred"}, // 500 mm asked, limited to the text width
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pictures (-want +got):\n%s", diff)
@@ -454,38 +456,78 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestWindowGeometry checks the first-page table against the window: indent to Window.X, the
-// window column as wide as the window, the letterhead row reaching down to Window.Y, the return
-// zone and the window height as row heights.
+// TestWindowGeometry checks the first-page table against the window: the table starts at the
+// window's left edge (or the text's, whichever is further left), the window column is as wide as
+// the window and starts at Window.X, the letterhead row is exactly as high as the space above the
+// window, and the details column starts at the information block's 125 mm.
 func TestWindowGeometry(t *testing.T) {
-	tests := []struct {
+	for _, tc := range []struct {
 		name   string
 		window render.Window
-		want   []string // attribute values in document order
 	}{
-		{"default", render.Window{}, []string{
-			"tblInd 0", "gridCol 4819", "gridCol 567", "gridCol 4252", "trHeight 1701", "trHeight 2551", "gridCol 4819", "trHeight 1003", "trHeight 1548",
-		}},
-		{"moved", render.Window{X: 25, Y: 50, Width: 90, Height: 40}, []string{
-			"tblInd 283", "gridCol 5102", "gridCol 567", "gridCol 3685", "trHeight 1984", "trHeight 2268", "gridCol 5102", "trHeight 1003", "trHeight 1264",
-		}},
-	}
-	for _, tc := range tests {
+		{"default", render.Window{}},
+		{"moved", render.Window{X: 30, Y: 50, Width: 80, Height: 40}},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := testdoc.Reference()
 			d.Window = tc.window
-			doc := string(render1(t, d).parts["word/document.xml"])
-			first := doc[:strings.Index(doc, `w:pStyle w:val="Title"`)]
-			var got []string
-			for _, m := range regexp.MustCompile(`<w:(tblInd|gridCol|trHeight) w:(?:w|val)="(-?\d+)"`).FindAllStringSubmatch(first, -1) {
-				got = append(got, m[1]+" "+m[2])
+			win, pg := tc.window, d.Page
+			if win == (render.Window{}) {
+				win = render.DefaultWindow
 			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("first-page geometry in twips (-want +got):\n%s", diff)
+			if pg == (render.Page{}) {
+				pg = render.A4
+			}
+			doc := string(render1(t, d).parts["word/document.xml"])
+			first := doc[:strings.Index(doc, `w:pStyle w:val="Heading1"`)]
+			num := func(re string) []int {
+				var out []int
+				for _, m := range regexp.MustCompile(re).FindAllStringSubmatch(first, -1) {
+					n, _ := strconv.Atoi(m[1])
+					out = append(out, n)
+				}
+				return out
+			}
+			ind := num(`<w:tblInd w:w="(-?\d+)"`)
+			cols := num(`<w:gridCol w:w="(\d+)"`)
+			rows := num(`<w:trHeight w:val="(\d+)" w:hRule="exact"`)
+			if len(ind) != 1 || len(cols) < 3 || len(rows) < 2 {
+				t.Fatalf("first-page table: tblInd %v, gridCol %v, trHeight %v", ind, cols, rows)
+			}
+			x0 := min(pg.Left, win.X)
+			if want := twips(x0) - twips(pg.Left); ind[0] != want {
+				t.Errorf("tblInd %d twips, want %d (table from %.0f mm)", ind[0], want, x0)
+			}
+			// Columns: [text edge..window], window, gap, right column.
+			wi := len(cols) - 3
+			start := twips(x0)
+			for _, c := range cols[:wi] {
+				start += c
+			}
+			if start != twips(win.X) || abs(cols[wi]-twips(win.Width)) > 1 {
+				t.Errorf("window column from %d twips, %d wide; want from %d, %d wide", start, cols[wi], twips(win.X), twips(win.Width))
+			}
+			if want := twips(win.Y - pg.Top); rows[0] != want {
+				t.Errorf("letterhead row %d twips high, want %d (down to the window)", rows[0], want)
+			}
+			if len(rows) < 3 || rows[1] != twips(render.ReturnZone+1) || rows[1]+rows[2] < twips(win.Height) {
+				t.Errorf("window rows %v twips high, want the return zone and 1 mm (%d), then together at least the window's %d",
+					rows[1:], twips(render.ReturnZone+1), twips(win.Height))
+			}
+			details := regexp.MustCompile(`<w:ind w:left="(\d+)"/></w:pPr><w:r><w:rPr>(?:<w:(?:color|sz|szCs) [^>]*/>)*</w:rPr><w:t xml:space="preserve">Dato: `).FindStringSubmatch(first)
+			if details == nil {
+				t.Fatal("no details paragraph (Dato) with its indent in the right column")
+			}
+			rx := start + cols[wi] + cols[wi+1]
+			di, _ := strconv.Atoi(details[1])
+			if got, want := rx+di, twips(max(125, win.X+win.Width+8)); abs(got-want) > 1 {
+				t.Errorf("details start at %d twips from the page edge, want %d", got, want)
 			}
 		})
 	}
 }
+
+func abs(n int) int { return max(n, -n) }
 
 // TestNilBlocks checks that nil blocks, typed or not, are skipped rather than crashing.
 func TestNilBlocks(t *testing.T) {

@@ -41,6 +41,11 @@ func ExampleRender() {
 	// word/numbering.xml
 	// word/settings.xml
 	// word/header1.xml
+	// word/header2.xml
 	// word/footer1.xml
 	// word/_rels/document.xml.rels
+	// word/fontTable.xml
+	// word/_rels/fontTable.xml.rels
+	// word/fonts/font1.odttf
+	// word/fonts/font2.odttf
 }

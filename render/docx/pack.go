@@ -114,7 +114,7 @@ var useCache = true
 var (
 	packedContentTypes = packShared([]byte(contentTypes))
 	packedPackageRels  = packShared([]byte(packageRels))
-	packedHeader       = packShared([]byte(header))
+	packedFirstHeader  = packShared([]byte(firstHeader))
 )
 
 // sharedParts are the parts that depend on the document's settings (font, size, language,
@@ -130,6 +130,8 @@ var sharedParts = [...]struct {
 	{"word/settings.xml", (*writer).settings},
 	{"word/footer1.xml", (*writer).footer},
 	{"word/_rels/document.xml.rels", (*writer).documentRels},
+	{"word/fontTable.xml", (*writer).fontTable},
+	{"word/_rels/fontTable.xml.rels", (*writer).fontTableRels},
 }
 
 const (
@@ -139,6 +141,8 @@ const (
 	sharedSettings
 	sharedFooter
 	sharedDocumentRels
+	sharedFontTable
+	sharedFontTableRels
 	nShared
 )
 
@@ -174,6 +178,8 @@ func (w *writer) pack() ([]byte, error) {
 		ends[i+1] = len(b.b)
 	}
 	w.core(&b)
+	coreEnd := len(b.b)
+	w.header(&b)
 	sc.src = b.b
 	src := func(i int) []byte { return b.b[ends[i]:ends[i+1]:ends[i+1]] }
 
@@ -207,11 +213,12 @@ func (w *writer) pack() ([]byte, error) {
 	}
 
 	z := sc.z[:0]
-	core, z := packLetter(b.b[ends[nShared]:len(b.b):len(b.b)], z)
+	core, z := packLetter(b.b[ends[nShared]:coreEnd:coreEnd], z)
+	head, z := packLetter(b.b[coreEnd:len(b.b):len(b.b)], z)
 	document, z := packLetter(w.body.b, z)
 	sc.z = z
 
-	var fixed [11]entry
+	var fixed [14 + nStyles]entry
 	entries := append(fixed[:0],
 		entry{"[Content_Types].xml", packedContentTypes},
 		entry{"_rels/.rels", packedPackageRels},
@@ -221,10 +228,18 @@ func (w *writer) pack() ([]byte, error) {
 		entry{"word/styles.xml", shared[sharedStyles]},
 		entry{"word/numbering.xml", shared[sharedNumbering]},
 		entry{"word/settings.xml", shared[sharedSettings]},
-		entry{"word/header1.xml", packedHeader},
+		entry{"word/header1.xml", head},
+		entry{"word/header2.xml", packedFirstHeader},
 		entry{"word/footer1.xml", shared[sharedFooter]},
 		entry{"word/_rels/document.xml.rels", shared[sharedDocumentRels]},
+		entry{"word/fontTable.xml", shared[sharedFontTable]},
+		entry{"word/_rels/fontTable.xml.rels", shared[sharedFontTableRels]},
 	)
+	for s, f := range w.embedded {
+		if f != nil {
+			entries = append(entries, entry{fontPartName(fontStyle(s)), f.part})
+		}
+	}
 	for _, m := range w.media {
 		entries = append(entries, entry{"word/" + m.name, packed{method: zipStore, crc: crc32.ChecksumIEEE(m.data), size: len(m.data), data: m.data}})
 	}

@@ -1,18 +1,21 @@
 package docx
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/postbud/postbud/render"
 )
 
 const xmlHeader = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
 
 const packageRels = xmlHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>`
 
-const contentTypes = xmlHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`
+const contentTypes = xmlHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/><Default Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`
 
-const fixedDocumentRels = xmlHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="` + relStyles + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="` + relNumbering + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="` + relSettings + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="` + relHeader + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="` + relFooter + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>`
+const fixedDocumentRels = xmlHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="` + relStyles + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="` + relNumbering + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="` + relSettings + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="` + relHeader + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="` + relHeaderFirst + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/><Relationship Id="` + relFooter + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="` + relFontTable + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>`
 
 func (w *writer) documentRels(b *buf) {
 	b.raw(fixedDocumentRels)
@@ -82,10 +85,16 @@ func (w *writer) app(b *buf) {
 	b.raw(`</Properties>`)
 }
 
-const settingsStart = xmlHeader + `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:zoom w:percent="100"/><w:defaultTabStop w:val="709"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>`
+const settingsStart = xmlHeader + `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:zoom w:percent="100"/>`
+
+const settingsRest = `<w:defaultTabStop w:val="709"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>`
 
 func (w *writer) settings(b *buf) {
 	b.raw(settingsStart)
+	if w.embedded[styleRegular] != nil {
+		b.raw(`<w:embedTrueTypeFonts/>`)
+	}
+	b.raw(settingsRest)
 	if w.l.lang != "" {
 		b.raw(`<w:themeFontLang w:val="`)
 		b.attr(w.l.lang)
@@ -96,67 +105,168 @@ func (w *writer) settings(b *buf) {
 
 const wordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
 
-// header is the page header: the letter has none (the letterhead is part of the first page's
-// body, so that its text is in word/document.xml), and an empty header keeps Word and LibreOffice
-// from drawing anything of their own above the top margin.
-const header = xmlHeader + `<w:hdr ` + wordNS + `><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr></w:p></w:hdr>`
+// firstHeader is the header of page 1 (word/header2.xml): empty, since the letterhead is part of
+// the first page's body (so that its text is in word/document.xml), and 1 pt high so that it
+// does not move the body down; an empty header keeps Word and LibreOffice from drawing anything
+// of their own above the top margin.
+const firstHeader = xmlHeader + `<w:hdr ` + wordNS + `><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr></w:p></w:hdr>`
 
-// footer writes the footer line and the page label, whose {page} and {pages} become PAGE and
-// NUMPAGES fields.
-func (w *writer) footer(b *buf) {
-	b.raw(xmlHeader + `<w:ftr ` + wordNS + `>`)
-	wrote := false
-	if w.d.Footer != "" {
-		writePPr(b, pPr{style: "Footer"})
-		writeRun(b, w.d.Footer, rPr{})
-		b.raw(`</w:p>`)
-		wrote = true
+// header writes word/header1.xml, the running head of pages 2..n as render/pdf sets it: the
+// recipient's name and the case number on the left and the page label on the right, in small
+// grey type above a hairline rule, headGap above the body. A letter with neither gets
+// firstHeader's empty paragraph. The head names the recipient, so the part is packed for each
+// letter and never cached.
+func (w *writer) header(b *buf) {
+	text, label := headText(w.d), w.d.PageLabel
+	if text == "" && label == "" {
+		b.raw(firstHeader)
+		return
 	}
-	if w.d.PageLabel != "" {
-		writePPr(b, pPr{style: "Footer", jc: "right"})
-		s := w.d.PageLabel
+	b.raw(xmlHeader + `<w:hdr ` + wordNS + `>`)
+	// The head's line box starts headTop below the header's top (the header distance), its rule
+	// is 0.8 mm below the line, and headGap below the rule the body begins.
+	w.sideBySide(b, "Header", text, label, headSizePt, "bottom", twips(headTop), twips(0.8), twips(headGap))
+	b.raw(`</w:hdr>`)
+}
+
+// headTop is the space between the header distance and the running head's first line: the
+// header distance is headTop above the top margin, where render/pdf starts the head.
+const headTop = 0.5
+
+// headText is the left part of the running head, as render/pdf makes it: the first recipient
+// line and the case number (the detail keyed render.DetailCase, else the first unkeyed one),
+// joined by " · ".
+func headText(d *render.Document) string {
+	var parts []string
+	if len(d.Recipient) > 0 {
+		if n := strings.TrimSpace(d.Recipient[0]); n != "" {
+			parts = append(parts, n)
+		}
+	}
+	if dt, ok := caseDetail(d); ok {
+		v := strings.TrimSpace(dt.Value)
+		if lb := strings.TrimSpace(dt.Label); lb != "" {
+			v = lb + ": " + v
+		}
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func caseDetail(d *render.Document) (render.Detail, bool) {
+	for _, dt := range d.Details {
+		if dt.Key == render.DetailCase && strings.TrimSpace(dt.Value) != "" {
+			return dt, true
+		}
+	}
+	for _, dt := range d.Details {
+		if dt.Key == "" && strings.TrimSpace(dt.Value) != "" {
+			return dt, true
+		}
+	}
+	return render.Detail{}, false
+}
+
+// sideBySide writes, in paragraph style style, text and a page label (with {page} and {pages} as PAGE and NUMPAGES fields)
+// on one line of the text width at sizePt in grey, as a borderless two-column table with a
+// hairline rule on the given side ("top" or "bottom") and top and bottom cell padding in
+// twips, so that a long text wraps in its own column and never pushes the label to a line of
+// its own; then the paragraph that must follow a table, after twips high.
+func (w *writer) sideBySide(b *buf, style, text, label string, sizePt float64, rule string, padTop, padBottom, after int) {
+	total := twips(w.l.textWidth)
+	labelW := 0
+	if label != "" {
+		// Room for the label at 888 pages (every digit is as wide as every other), and the PDF's
+		// 5 mm between text and label.
+		s := strings.NewReplacer("{page}", "888", "{pages}", "888").Replace(label)
+		labelW = min(twips(w.l.m.width(s, false, sizePt)+5), total/2)
+	}
+	textW := total - labelW
+	sz := halfPoints(sizePt)
+	b.raw(`<w:tbl><w:tblPr><w:tblW w:w="`)
+	b.int(total)
+	b.raw(`" w:type="dxa"/><w:tblBorders><w:` + rule + ` w:val="single" w:sz="2" w:space="0" w:color="` + ruleGrey + `"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="`)
+	b.int(padTop)
+	b.raw(`" w:type="dxa"/><w:left w:w="0" w:type="dxa"/><w:bottom w:w="`)
+	b.int(padBottom)
+	b.raw(`" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="`)
+	b.int(textW)
+	b.raw(`"/>`)
+	if labelW > 0 {
+		b.raw(`<w:gridCol w:w="`)
+		b.int(labelW)
+		b.raw(`"/>`)
+	}
+	b.raw(`</w:tblGrid><w:tr>`)
+	line := lineTwips(sizePt, 1.2)
+	cellOpen(b, textW, 1, "")
+	writePPr(b, pPr{style: style, line: line, size: sz})
+	writeRun(b, text, rPr{size: sz})
+	b.raw(`</w:p></w:tc>`)
+	if labelW > 0 {
+		cellOpen(b, labelW, 1, "")
+		writePPr(b, pPr{style: style, jc: "right", line: line, size: sz})
+		r := rPr{size: sz}
+		s := label
 		for s != "" {
 			i := strings.IndexByte(s, '{')
 			if i < 0 {
-				writeRun(b, s, rPr{})
+				writeRun(b, s, r)
 				break
 			}
 			switch {
 			case strings.HasPrefix(s[i:], "{pages}"):
-				writeRun(b, s[:i], rPr{})
-				field(b, "NUMPAGES")
+				writeRun(b, s[:i], r)
+				field(b, "NUMPAGES", sz)
 				s = s[i+len("{pages}"):]
 			case strings.HasPrefix(s[i:], "{page}"):
-				writeRun(b, s[:i], rPr{})
-				field(b, "PAGE")
+				writeRun(b, s[:i], r)
+				field(b, "PAGE", sz)
 				s = s[i+len("{page}"):]
 			default:
-				writeRun(b, s[:i+1], rPr{})
+				writeRun(b, s[:i+1], r)
 				s = s[i+1:]
 			}
 		}
-		b.raw(`</w:p>`)
-		wrote = true
+		b.raw(`</w:p></w:tc>`)
 	}
-	if !wrote {
-		b.raw(`<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr></w:p>`)
+	b.raw(`</w:tr></w:tbl><w:p><w:pPr><w:pStyle w:val="` + style + `"/><w:spacing w:before="0" w:after="0" w:line="`)
+	b.int(max(after, 2))
+	b.raw(`" w:lineRule="exact"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>`)
+}
+
+// footer writes the footer as render/pdf draws it: a thin grey rule across the text width, then
+// the footer text on the left and the page label on the right of the same line (sideBySide).
+func (w *writer) footer(b *buf) {
+	b.raw(xmlHeader + `<w:ftr ` + wordNS + `>`)
+	if w.d.Footer == "" && w.d.PageLabel == "" {
+		b.raw(`<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr></w:p></w:ftr>`)
+		return
 	}
+	w.sideBySide(b, "Footer", w.d.Footer, w.d.PageLabel, footerSizePt, "top", twips(footerTextTop-footerRuleAt), 0, 20)
 	b.raw(`</w:ftr>`)
 }
 
 // field writes a complex field (PAGE, NUMPAGES) with "1" as its cached result; Word and
 // LibreOffice compute the real value when they lay out the page.
-func field(b *buf, instr string) {
-	b.raw(`<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> `)
+func field(b *buf, instr string, sz int) {
+	var r buf
+	writeRPr(&r, rPr{size: sz})
+	rp := string(r.b)
+	b.raw(`<w:r>` + rp + `<w:fldChar w:fldCharType="begin"/></w:r><w:r>` + rp + `<w:instrText xml:space="preserve"> `)
 	b.raw(instr)
-	b.raw(` \* MERGEFORMAT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>`)
+	b.raw(` \* MERGEFORMAT </w:instrText></w:r><w:r>` + rp + `<w:fldChar w:fldCharType="separate"/></w:r><w:r>` + rp + `<w:t>1</w:t></w:r><w:r>` + rp + `<w:fldChar w:fldCharType="end"/></w:r>`)
 }
 
 // styles writes word/styles.xml: the document defaults (font, size, language) and the styles the
-// body uses, with the accent colour on headings.
+// body uses, with render/pdf's sizes, leading and spacing: body text in exact lines of
+// bodyLeading with paraGapEm after a paragraph and widow control; Heading1 for the subject,
+// Heading2 and Heading3 for the body's headings, kept with what follows; the table text; the
+// footer.
 func (w *writer) styles(b *buf) {
 	l := w.l
 	sz := halfPoints(l.size)
+	tw := func(v float64) { b.int(int(math.Round(v))) }
 	b.raw(xmlHeader + `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="`)
 	b.attr(l.font)
 	b.raw(`" w:eastAsia="`)
@@ -177,8 +287,12 @@ func (w *writer) styles(b *buf) {
 		b.attr(l.lang)
 		b.raw(`"/>`)
 	}
-	b.raw(`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="100" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>`)
-	b.raw(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl/></w:pPr></w:style>`)
+	b.raw(`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>`)
+	b.raw(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl/><w:spacing w:before="0" w:after="`)
+	tw(l.size * paraGapEm * 20)
+	b.raw(`" w:line="`)
+	b.int(lineTwips(l.size, bodyLeading))
+	b.raw(`" w:lineRule="exact"/></w:pPr></w:style>`)
 	b.raw(`<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>`)
 	b.raw(`<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>`)
 	b.raw(`<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>`)
@@ -190,48 +304,84 @@ func (w *writer) styles(b *buf) {
 		b.int(hp)
 		b.raw(`"/>`)
 	}
-	b.raw(`<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="200" w:after="160"/></w:pPr><w:rPr><w:b/><w:bCs/>`)
-	styleSize(l.size * 1.2)
-	b.raw(`</w:rPr></w:style>`)
-	for _, h := range headingStyleParts {
+	for i, h := range headingStyleParts {
 		b.raw(h.open)
+		hs := l.size * h.scale
+		b.raw(`<w:spacing w:before="`)
+		tw(l.size * h.before * 20)
+		b.raw(`" w:after="`)
+		tw(l.size * h.after * 20)
+		b.raw(`" w:line="`)
+		b.int(lineTwips(hs, h.leading))
+		b.raw(`" w:lineRule="exact"/><w:outlineLvl w:val="`)
+		b.int(i)
 		b.raw(`"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="`)
-		b.raw(l.accent)
+		if i == 0 {
+			b.raw("000000")
+		} else {
+			b.raw(l.accent)
+		}
 		b.raw(`"/>`)
-		styleSize(l.size * h.scale)
+		styleSize(hs)
 		b.raw(`</w:rPr></w:style>`)
 	}
-	b.raw(`<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="34"/><w:qFormat/><w:pPr><w:spacing w:after="60"/><w:ind w:left="720"/></w:pPr></w:style>`)
-	for _, open := range headerFooterStyles {
+	b.raw(`<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="34"/><w:qFormat/><w:pPr><w:ind w:left="`)
+	b.int(listIndent)
+	b.raw(`"/></w:pPr></w:style>`)
+	for i, open := range headerFooterStyles {
 		b.raw(open)
-		styleSize(l.size * 0.8)
+		pt := footerSizePt
+		if i == 0 {
+			pt = 1
+		}
+		b.raw(`<w:pPr><w:spacing w:before="0" w:after="0" w:line="`)
+		b.int(lineTwips(pt, 1.2))
+		b.raw(`" w:lineRule="exact"/></w:pPr><w:rPr><w:color w:val="` + greyText + `"/>`)
+		styleSize(pt)
 		b.raw(`</w:rPr></w:style>`)
 	}
 	b.raw(`<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>`)
-	b.raw(`<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:left w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:right w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>`)
+	b.raw(`<w:style w:type="table" w:styleId="LetterTable"><w:name w:val="Letter Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:before="0" w:after="0" w:line="`)
+	b.int(lineTwips(l.size*tableScale, tableLeading))
+	b.raw(`" w:lineRule="exact"/></w:pPr><w:rPr>`)
+	styleSize(l.size * tableScale)
+	b.raw(`</w:rPr><w:tblPr><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblCellMar><w:top w:w="`)
+	b.int(cellPadTwips)
+	b.raw(`" w:type="dxa"/><w:left w:w="`)
+	b.int(cellMarginTwips)
+	b.raw(`" w:type="dxa"/><w:bottom w:w="`)
+	b.int(cellPadTwips)
+	b.raw(`" w:type="dxa"/><w:right w:w="`)
+	b.int(cellMarginTwips)
+	b.raw(`" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>`)
 	b.raw(`</w:styles>`)
 }
 
-// headingStyleParts are the heading styles up to their colour, and their size relative to the
-// body text.
+// headingStyleParts are the heading styles up to their spacing, with render/pdf's size
+// (relative to the body size), leading and space before and after (in body ems): Heading1 is the
+// subject, black; Heading2 and Heading3 the body's headings of levels 2 and 3, in the accent
+// colour.
 var headingStyleParts = func() (hs [3]struct {
-	open  string
-	scale float64
+	open                          string
+	scale, leading, before, after float64
 }) {
-	for i, scale := range []float64{1.6, 1.3, 1.1} {
+	for i, p := range [3][4]float64{
+		{subjectScale, subjectLeading, 0, subjectGapEm},
+		{headingScale[1], headingLeading, headingBefore, headingAfter},
+		{headingScale[2], headingLeading, headingBefore, headingAfter},
+	} {
 		n := strconv.Itoa(i + 1)
-		hs[i].open = `<w:style w:type="paragraph" w:styleId="Heading` + n + `"><w:name w:val="heading ` + n + `"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="` +
-			strconv.Itoa([]int{360, 280, 240}[i]) + `" w:after="120"/><w:outlineLvl w:val="` + strconv.Itoa(i)
-		hs[i].scale = scale
+		hs[i].open = `<w:style w:type="paragraph" w:styleId="Heading` + n + `"><w:name w:val="heading ` + n + `"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:widowControl/>`
+		hs[i].scale, hs[i].leading, hs[i].before, hs[i].after = p[0], p[1], p[2], p[3]
 	}
 	return hs
 }()
 
-// headerFooterStyles are the Header and Footer paragraph styles up to their size.
+// headerFooterStyles are the Header and Footer paragraph styles up to their properties.
 var headerFooterStyles = [...]string{headerFooterStyle("Header"), headerFooterStyle("Footer")}
 
 func headerFooterStyle(name string) string {
-	return `<w:style w:type="paragraph" w:styleId="` + name + `"><w:name w:val="` + strings.ToLower(name) + `"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:color w:val="404040"/>`
+	return `<w:style w:type="paragraph" w:styleId="` + name + `"><w:name w:val="` + strings.ToLower(name) + `"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>`
 }
 
 // numbering writes word/numbering.xml: one abstract bullet list and one abstract decimal list of
@@ -264,7 +414,7 @@ var abstractNumbering = func() string {
 	}
 	b.WriteString(`<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="hybridMultilevel"/>`)
 	for i := range maxListLevel + 1 {
-		lvl(i, "bullet", []string{"•", "◦", "▪"}[i%3])
+		lvl(i, "bullet", "•") // at every level, as render/pdf marks items, in every font set
 	}
 	b.WriteString(`</w:abstractNum><w:abstractNum w:abstractNumId="1"><w:multiLevelType w:val="hybridMultilevel"/>`)
 	for i := range maxListLevel + 1 {

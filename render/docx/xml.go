@@ -161,8 +161,11 @@ func twips(mm float64) int { return int(math.Round(mm * 1440 / 25.4)) }
 
 func emu(mm float64) int64 { return int64(math.Round(mm * 36000)) }
 
+// halfPoints is pt in the half points WordprocessingML sizes text in, rounded down: a size
+// between two half points (render/pdf's 9.9 pt tables at an 11 pt body) is set at the one below,
+// so that a line the PDF fits never grows too wide for its column.
 func halfPoints(pt float64) int {
-	hp := int(math.Round(pt * 2))
+	hp := int(math.Floor(pt*2 + 1e-9))
 	if hp < 2 {
 		hp = 2
 	}

@@ -24,15 +24,16 @@
 // details entry keyed "case", else the first one the template labelled itself) on the left, the
 // page label ("Side 2 af 5") on the right, above a hairline.
 //
-// Fonts: Liberation Sans (SIL OFL 1.1, see fonts/OFL.txt) is embedded in two forms: Latin subsets
+// Fonts: Liberation Sans (SIL OFL 1.1, see render/fonts/OFL.txt) is embedded in two forms: Latin subsets
 // (Basic Latin, Latin-1, Latin Extended-A, punctuation, euro; about 23 KB a style) and the full
 // fonts (about 410 KB a style, Greek and Cyrillic too). Each document gets the smallest set that
 // has every character it uses, and only the styles it uses. The Latin fonts are embedded whole
 // from streams the gofpdf fork compresses once per process, so their cost does not depend on the
 // letter; the full fonts are subset per document (measured in BenchmarkRenderVaried, fonts.go
-// newSet chooses). A character no set has is an error naming it (U+XXXX) and the text it is in;
+// wholeSets chooses). A character no set has is an error naming it (U+XXXX) and the text it is in;
 // gofpdf would otherwise drop it silently. There is no fallback to a second family.
-// fonts/generate.sh regenerates the subsets.
+// render/fonts holds the files and chooses the set, for render/docx too; its generate.sh
+// regenerates the subsets.
 //
 // Output is byte-identical for the same Document, across renders and processes: the package
 // sets gofpdf's process-wide catalog sorting when it is loaded, and both dates (/CreationDate,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# generate.sh regenerates the font files embedded by render/pdf (run via `go generate ./render/pdf`).
+# generate.sh regenerates the font files postbud embeds in PDF and DOCX (run via `go generate ./render/fonts`).
 #
 # It copies the four Liberation Sans 2 styles from the system (Debian: fonts-liberation2) and
 # makes Latin subsets of them with pyftsubset (Debian: python3-fonttools): Basic Latin, Latin-1
