@@ -73,7 +73,7 @@ pages() { pdfinfo "$1" | sed -n 's/^Pages: *//p'; }
 "$tmp/postbud" render "$bundle" "$long5" -o "$tmp" --format pdf >/dev/null
 "$tmp/postbud" render "$bundle" "$long40" -o "$tmp" --format pdf >/dev/null
 mp5=$(pages "$tmp/m5.pdf") mp40=$(pages "$tmp/m40.pdf")
-pp5=$(pages "$tmp/letter-5p.pdf") pp40=$(pages "$tmp/letter-40p.pdf")
+pp5=$(pages "$tmp/boligstoette-afgoerelse-letter-5p.pdf") pp40=$(pages "$tmp/boligstoette-afgoerelse-letter-40p.pdf")
 "$tmp/gopeers" -tool maroto "$peers/letter.json" "$tmp/ref.pdf" >/dev/null
 refpages=$(pages "$tmp/ref.pdf")
 records=$(grep -c . "$varied")
