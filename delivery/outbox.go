@@ -149,6 +149,7 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 	// folder are fsynced on their own.
 	group := !o.NoSync && rawfile.CanSyncFS
 	fsyncEach := !o.NoSync && !group
+	outboxDir := filepath.Dir(tenantDir) // Dir, absolute
 	now := time.Now
 	if o.Now != nil {
 		now = o.Now
@@ -201,7 +202,7 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 	case group:
 		// Every file of the letter and the attempt folder's names reach the disk before the
 		// rename can publish them.
-		if err := groupSync("fs:"+tenantDir, func() error { return rawfile.SyncFS(tenantDir) }); err != nil {
+		if err := syncFS(outboxDir); err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
 	case fsyncEach:
@@ -221,12 +222,13 @@ func (o *Outbox) write(ctx context.Context, tenantDir, final, ref string, l *Let
 		// The rename is durable once the tenant folder is synced. Letters renamed into the same
 		// folder at about the same time share that flush (group commit): each returns only after
 		// a flush that began after its own rename.
-		sync := func() error { return rawfile.SyncDir(tenantDir) }
-		key := "dir:" + tenantDir
+		var err error
 		if group {
-			sync, key = func() error { return rawfile.SyncFS(tenantDir) }, "fs:"+tenantDir
+			err = syncFS(outboxDir)
+		} else {
+			err = groupSync("dir:"+tenantDir, func() error { return rawfile.SyncDir(tenantDir) })
 		}
-		if err := groupSync(key, sync); err != nil {
+		if err != nil {
 			return nil, fmt.Errorf("outbox: deliver %s: %w", l.ID, err)
 		}
 	}
@@ -381,6 +383,29 @@ type syncer struct {
 type syncRound struct {
 	done bool
 	err  error
+}
+
+// fsHandles holds a rawfile.FS per outbox folder (absolute path), opened at its first
+// delivery and kept, so that each Sync reports the write errors of that file system since the
+// previous one: a handle opened for each flush would miss an error of a background write of a
+// letter's file that happened before the handle was opened.
+var fsHandles sync.Map
+
+// syncFS flushes the file system of the outbox folder dir (group commit: see groupSync).
+func syncFS(dir string) error {
+	v, ok := fsHandles.Load(dir)
+	if !ok {
+		f, err := rawfile.OpenFS(dir)
+		if err != nil {
+			return err
+		}
+		var loaded bool
+		if v, loaded = fsHandles.LoadOrStore(dir, f); loaded {
+			f.Close()
+		}
+	}
+	f := v.(*rawfile.FS)
+	return groupSync("fs:"+dir, f.Sync)
 }
 
 // syncers holds a syncer per key ("dir:" or "fs:" and an absolute path), shared by every Outbox

@@ -30,7 +30,7 @@ import (
 
 var (
 	referencePDF = sync.OnceValues(func() ([]byte, error) { return pdf.Render(testdoc.Reference()) })
-	longPDF    = sync.OnceValues(func() ([]byte, error) { return pdf.Render(testdoc.Long(40, 60)) })
+	longPDF      = sync.OnceValues(func() ([]byte, error) { return pdf.Render(testdoc.Long(40, 60)) })
 )
 
 // samplePDF returns the reference letter (two pages) rendered by render/pdf. tb may be nil (in a

@@ -6,30 +6,44 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// CanSyncFS reports whether SyncFS is available: on Linux, yes.
+// CanSyncFS reports whether FS is available: on Linux, yes.
 const CanSyncFS = true
 
-// SyncFS flushes every file and folder of the file system that holds dir to the disk, with one
-// syncfs(2): the data and names written there before the call are durable when it returns nil.
-// One call serves any number of files, where an fsync per file costs a disk round trip each;
-// writers that share a file system share it (group commit, see delivery.Outbox). Since Linux 5.8
-// it reports a writeback error of any file of that file system since the last call, so an error
-// may concern another program's file: callers treat it as a failed write and try again.
-func SyncFS(dir string) error {
+// FS is an open handle on the file system that holds a folder, for flushing all of it at once.
+// One Sync serves any number of files, where an fsync per file costs a disk round trip each;
+// writers that share a file system share its Syncs (group commit, see delivery.Outbox). An FS is
+// safe for concurrent use and is meant to live as long as its writers: Sync reports every
+// writeback error of that file system since the previous Sync on the same FS (or since OpenFS),
+// so a write that failed in the background before a Sync began is reported by that Sync. The
+// error may concern another program's file: callers treat it as a failed write and try again.
+type FS struct {
+	dir string
+	fd  int
+}
+
+// OpenFS opens the file system that holds the folder dir.
+func OpenFS(dir string) (*FS, error) {
 	fd, err := openRetry(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return &os.PathError{Op: "open", Path: dir, Err: err}
+		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
 	}
-	for {
-		if err = unix.Syncfs(fd); err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		err = &os.PathError{Op: "syncfs", Path: dir, Err: err}
-	}
-	if cerr := unix.Close(fd); cerr != nil && err == nil {
-		err = &os.PathError{Op: "close", Path: dir, Err: cerr}
-	}
-	return err
+	return &FS{dir: dir, fd: fd}, nil
 }
+
+// Sync flushes every file and folder of the file system to the disk with one syncfs(2): the
+// data and names written there before the call are durable when it returns nil.
+func (f *FS) Sync() error {
+	for {
+		err := unix.Syncfs(f.fd)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return &os.PathError{Op: "syncfs", Path: f.dir, Err: err}
+		}
+		return nil
+	}
+}
+
+// Close closes the handle.
+func (f *FS) Close() error { return unix.Close(f.fd) }

@@ -4,9 +4,18 @@ package rawfile
 
 import "errors"
 
-// CanSyncFS reports whether SyncFS is available: only on Linux.
+// CanSyncFS reports whether FS is available: only on Linux, which has syncfs(2); elsewhere
+// callers fsync each file instead.
 const CanSyncFS = false
 
-// SyncFS is syncfs(2), which only Linux has: elsewhere it returns errors.ErrUnsupported, and
-// callers fsync each file instead.
-func SyncFS(dir string) error { return errors.ErrUnsupported }
+// FS stands for a file system handle where there is no syncfs(2); OpenFS always fails.
+type FS struct{}
+
+// OpenFS returns errors.ErrUnsupported: only Linux has syncfs(2).
+func OpenFS(dir string) (*FS, error) { return nil, errors.ErrUnsupported }
+
+// Sync returns errors.ErrUnsupported.
+func (f *FS) Sync() error { return errors.ErrUnsupported }
+
+// Close does nothing.
+func (f *FS) Close() error { return nil }
