@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -442,6 +443,16 @@ func checkFigures(t *testing.T, d *render.Document, b []byte, doc *structNode) {
 // what pdftotext finds on the pages.
 func checkWords(t *testing.T, d *render.Document, path string, doc *structNode) {
 	t.Helper()
+	// Reading order: the tree's words are the letter's content in its order (address, details,
+	// subject, body, signature), not only the same words.
+	if got, want := render.Words(doc.plain()), contentWords(d); !slices.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Errorf("the structure tree reads the letter out of order from word %d: tree %q, letter %q",
+			i+1, got[i:min(i+8, len(got))], want[i:min(i+8, len(want))])
+	}
 	tree := countWords(render.Words(doc.plain()))
 	want := countWords(contentWords(d))
 	for w, n := range want {
