@@ -165,6 +165,24 @@ const (
 	DetailCase = "case"
 )
 
+// CaseDetail is the details entry that names the letter's case number, as both renderers' running
+// heads show it: the one with Key DetailCase, or else the first with no Key (an entry the
+// template labelled itself: an invoice or customer number), when there is one and no entry is
+// keyed as the case. Entries with an empty value do not count.
+func (d *Document) CaseDetail() (Detail, bool) {
+	for _, dt := range d.Details {
+		if dt.Key == DetailCase && strings.TrimSpace(dt.Value) != "" {
+			return dt, true
+		}
+	}
+	for _, dt := range d.Details {
+		if dt.Key == "" && strings.TrimSpace(dt.Value) != "" {
+			return dt, true
+		}
+	}
+	return Detail{}, false
+}
+
 // Block is a part of the letter body: *Heading, *Paragraph, *List, *Table, *Image, *PageBreak or
 // *Signature.
 type Block interface{ block() }

@@ -143,7 +143,7 @@ func headText(d *render.Document) string {
 			parts = append(parts, n)
 		}
 	}
-	if dt, ok := caseDetail(d); ok {
+	if dt, ok := d.CaseDetail(); ok {
 		v := strings.TrimSpace(dt.Value)
 		if lb := strings.TrimSpace(dt.Label); lb != "" {
 			v = lb + ": " + v
@@ -151,20 +151,6 @@ func headText(d *render.Document) string {
 		parts = append(parts, v)
 	}
 	return strings.Join(parts, " · ")
-}
-
-func caseDetail(d *render.Document) (render.Detail, bool) {
-	for _, dt := range d.Details {
-		if dt.Key == render.DetailCase && strings.TrimSpace(dt.Value) != "" {
-			return dt, true
-		}
-	}
-	for _, dt := range d.Details {
-		if dt.Key == "" && strings.TrimSpace(dt.Value) != "" {
-			return dt, true
-		}
-	}
-	return render.Detail{}, false
 }
 
 // sideBySide writes, in paragraph style style, text and a page label (with {page} and {pages} as PAGE and NUMPAGES fields)

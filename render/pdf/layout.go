@@ -328,7 +328,7 @@ func (l *layout) emitTable(t *tableUnit) {
 }
 
 // runningHead is the head of pages 2..n, laid out once: the recipient's name and the case number
-// (caseDetail) on the left in small grey type above a hairline rule, with room on the right for
+// (Document.CaseDetail) on the left in small grey type above a hairline rule, with room on the right for
 // the page label, which the footer draws there because only it knows the page number. It is nil
 // when the letter has neither a recipient, a case number nor a page label.
 func (l *layout) runningHead() *slice {
@@ -395,7 +395,7 @@ func headText(d *render.Document) string {
 			parts = append(parts, n)
 		}
 	}
-	if dt, ok := caseDetail(d); ok {
+	if dt, ok := d.CaseDetail(); ok {
 		v := normLine(dt.Value)
 		if lb := normLine(dt.Label); strings.TrimSpace(lb) != "" {
 			v = lb + ": " + v
@@ -403,23 +403,6 @@ func headText(d *render.Document) string {
 		parts = append(parts, v)
 	}
 	return strings.Join(parts, " · ")
-}
-
-// caseDetail is the details entry the running head names as the letter's case number: the one
-// with Key render.DetailCase, or else the first with no Key (an entry the template labelled
-// itself: an invoice or customer number), when there is one and no entry is keyed as the case.
-func caseDetail(d *render.Document) (render.Detail, bool) {
-	for _, dt := range d.Details {
-		if dt.Key == render.DetailCase && strings.TrimSpace(dt.Value) != "" {
-			return dt, true
-		}
-	}
-	for _, dt := range d.Details {
-		if dt.Key == "" && strings.TrimSpace(dt.Value) != "" {
-			return dt, true
-		}
-	}
-	return render.Detail{}, false
 }
 
 // pageLabel fills a page label pattern with the page number and the page count.
