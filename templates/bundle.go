@@ -50,7 +50,12 @@ type Bundle struct {
 	blocks    map[string]*tmpl
 	images    map[string][]byte // the bundle's image files by name
 	uses      []use
-	dateField []string // JSON pointer tokens of the data the first date detail reads
+	dateField []string          // JSON pointer tokens of the data the first date detail reads
+	files     map[string][]byte // every file that went into Version, by fs path
+	// langs holds the bundle's letters by language (the default one included) and langOrder
+	// their languages, default first; both nil for a bundle in one language.
+	langs     map[string]*Bundle
+	langOrder []string
 }
 
 // Load reads bundle name from root (templates/<name>, its layout, its blocks) and parses all
@@ -167,6 +172,7 @@ func (l *loader) bundle(name string) (*Bundle, error) {
 	}
 	b.analyse()
 	b.Version = version(l.files)
+	b.files = l.files
 	return b, nil
 }
 

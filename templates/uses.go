@@ -27,6 +27,7 @@ type use struct {
 	file    string
 	rank    int // order of the file: 0 for letter.md, then the blocks in front matter order
 	line    int
+	col     int
 }
 
 // analyser walks templates once at load, tracking dot through range and with, and records
@@ -236,7 +237,8 @@ func (a *analyser) record(p pattern, pos parse.Pos) {
 		return
 	}
 	l, c := position(a.t.src, int(pos))
-	a.uses = append(a.uses, use{pattern: p, file: a.t.file, rank: a.rank, line: a.t.at(l, c, "").Line})
+	at := a.t.at(l, c, "")
+	a.uses = append(a.uses, use{pattern: p, file: a.t.file, rank: a.rank, line: at.Line, col: at.Col})
 }
 
 // usesOf returns file:line of every action that reads the data at JSON pointer path or inside

@@ -26,6 +26,7 @@ func commands() []command {
 		{"batch", "submit an NDJSON batch to the API and follow it", cmdBatch},
 		{"demo", "run everything embedded on the samples and show what was produced", cmdDemo},
 		{"pdfa", "check PDFs against the PDF/A rules postbud's letters must keep", cmdPDFA},
+		{"templates", "tools for template authors: lint, new, versions", cmdTemplates},
 	}
 }
 
