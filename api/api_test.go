@@ -131,6 +131,21 @@ func TestBadInput(t *testing.T) {
 			status: 422, problem: "/delivery:",
 		},
 		{
+			name:   "no letter in the language",
+			req:    request{method: "POST", path: "/v1/letters", token: tokenAarhus, body: strings.NewReader(strings.Replace(good, `{"template"`, `{"language":"fi","template"`, 1))},
+			status: 422, problem: `/language: template betalningspaminnelse has no letter in language "fi"`,
+		},
+		{
+			name:   "not a language",
+			req:    request{method: "POST", path: "/v1/letters", token: tokenAarhus, body: strings.NewReader(strings.Replace(good, `{"template"`, `{"language":"Danish!","template"`, 1))},
+			status: 400, problem: "/language: not a language tag",
+		},
+		{
+			name:   "batch with a bad language",
+			req:    request{method: "POST", path: "/v1/batches?language=x1", token: tokenAarhus, header: map[string]string{"Content-Type": "application/x-ndjson"}, body: strings.NewReader(good)},
+			status: 400, problem: "?language: not a language tag",
+		},
+		{
 			name:   "batch that is not NDJSON",
 			req:    request{method: "POST", path: "/v1/batches", token: tokenAarhus, header: map[string]string{"Content-Type": "application/json"}, body: strings.NewReader(good)},
 			status: 415, msg: "application/x-ndjson",

@@ -42,15 +42,15 @@ func newBatchBody(b *worker.Batch) batchBody {
 	return out
 }
 
-// batchDefaults reads the query parameters of POST /v1/batches: template, formats
+// batchDefaults reads the query parameters of POST /v1/batches: template, language, formats
 // (comma-separated), delivery and priority apply to every line that leaves them out.
 func batchDefaults(r *http.Request) (worker.Submission, error) {
 	var d worker.Submission
 	q := r.URL.Query()
 	var problems []Problem
 	for name := range q {
-		if !contains([]string{"template", "formats", "delivery", "priority"}, name) {
-			problems = append(problems, Problem{Path: "?" + shorten(name), Message: "unknown query parameter; the parameters are template, formats, delivery, priority"})
+		if !contains([]string{"template", "language", "formats", "delivery", "priority"}, name) {
+			problems = append(problems, Problem{Path: "?" + shorten(name), Message: "unknown query parameter; the parameters are template, language, formats, delivery, priority"})
 		}
 	}
 	one := func(name string) (string, bool) {
@@ -69,6 +69,12 @@ func batchDefaults(r *http.Request) (worker.Submission, error) {
 			problems = append(problems, Problem{Path: "?template", Message: "not a template name: names are 1 to 64 lowercase letters a-z, digits and hyphens"})
 		}
 		d.Template = v
+	}
+	if v, ok := one("language"); ok {
+		if !languagePattern.MatchString(v) {
+			problems = append(problems, Problem{Path: "?language", Message: "not a language tag: give one like \"da\", \"en\" or \"nb-NO\""})
+		}
+		d.Language = v
 	}
 	if v, ok := one("delivery"); ok {
 		if !namePattern.MatchString(v) {

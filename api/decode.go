@@ -43,6 +43,7 @@ type recipientBody struct {
 // submission is a decoded, checked POST /v1/letters body. Fields left out are zero.
 type submission struct {
 	Template    string
+	Language    string
 	Data        json.RawMessage
 	Recipient   recipientBody
 	Formats     []string
@@ -70,11 +71,14 @@ func decodeSubmission(body []byte) (submission, error) {
 		return s, err
 	}
 	var problems []Problem
-	problems = append(problems, unknownFields(fields, "", "template", "data", "recipient", "formats", "delivery", "priority", "attachments")...)
+	problems = append(problems, unknownFields(fields, "", "template", "language", "data", "recipient", "formats", "delivery", "priority", "attachments")...)
 	if raw, ok := fields.get("template"); ok {
 		s.Template, problems = nameField(raw, "/template", "template", problems)
 	} else {
 		problems = append(problems, Problem{Path: "/template", Message: "required: the name of the template, e.g. \"boligstoette-afgoerelse\" (GET /v1/templates lists them)"})
+	}
+	if raw, ok := fields.get("language"); ok {
+		s.Language, problems = languageField(raw, "/language", problems)
 	}
 	if raw, ok := fields.get("data"); ok {
 		s.Data = raw
@@ -103,20 +107,37 @@ func decodeSubmission(body []byte) (submission, error) {
 }
 
 // decodePreview checks and decodes the body of POST /v1/templates/{name}/preview: empty, or a
-// JSON object with an optional field data. It returns nil data when none is given.
-func decodePreview(body []byte) (json.RawMessage, error) {
+// JSON object with the optional fields data and language. It returns nil data when none is
+// given, and "" for the bundle's default language.
+func decodePreview(body []byte) (data json.RawMessage, lang string, err error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, nil
+		return nil, "", nil
 	}
 	fields, err := decodeObject(body, "", "the request body")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if problems := unknownFields(fields, "", "data"); len(problems) > 0 {
-		return nil, fail(http.StatusBadRequest, "the request body does not follow the API; see problems and /v1/openapi.yaml", problems...)
+	problems := unknownFields(fields, "", "data", "language")
+	if raw, ok := fields.get("language"); ok {
+		lang, problems = languageField(raw, "/language", problems)
+	}
+	if len(problems) > 0 {
+		return nil, "", fail(http.StatusBadRequest, "the request body does not follow the API; see problems and /v1/openapi.yaml", problems...)
 	}
 	raw, _ := fields.get("data")
-	return raw, nil
+	return raw, lang, nil
+}
+
+// languagePattern is a BCP 47 language tag as bundles name their letters: "da", "en", "nb-NO".
+var languagePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$`)
+
+// languageField decodes raw as a language tag.
+func languageField(raw json.RawMessage, path string, problems []Problem) (string, []Problem) {
+	s, ok, problems := stringField(raw, path, problems)
+	if ok && !languagePattern.MatchString(s) {
+		return "", append(problems, Problem{Path: path, Message: "not a language tag: give one like \"da\", \"en\" or \"nb-NO\" (GET /v1/templates/{name} lists the template's languages)"})
+	}
+	return s, problems
 }
 
 // objectFields are the members of a JSON object in the order given.

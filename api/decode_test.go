@@ -85,7 +85,7 @@ func TestDecodeSubmissionErrors(t *testing.T) {
 			body: `{"template":5,"data":{},"recipeint":{},"formats":"pdf","priority":"high","delivery":"Out Box","recipient":{"id":102031234,"address":"Vej 1","extra":1}}`,
 			msg:  "does not follow the API",
 			problems: []Problem{
-				{Path: "/recipeint", Message: "unknown field; the fields here are template, data, recipient, formats, delivery, priority, attachments"},
+				{Path: "/recipeint", Message: "unknown field; the fields here are template, language, data, recipient, formats, delivery, priority, attachments"},
 				{Path: "/template", Message: "expected string, got number"},
 				{Path: "/recipient/extra", Message: "unknown field; the fields here are id, name, address"},
 				{Path: "/recipient/id", Message: "expected string, got number"},
@@ -128,7 +128,7 @@ func TestDecodeSubmissionErrors(t *testing.T) {
 		{
 			name: "field names are escaped as JSON Pointer tokens",
 			body: `{"template":"x","data":{},"a/b~c":1}`, msg: "does not follow the API",
-			problems: []Problem{{Path: "/a~1b~0c", Message: "unknown field; the fields here are template, data, recipient, formats, delivery, priority, attachments"}},
+			problems: []Problem{{Path: "/a~1b~0c", Message: "unknown field; the fields here are template, language, data, recipient, formats, delivery, priority, attachments"}},
 		},
 	}
 	for _, tt := range tests {
@@ -179,6 +179,7 @@ func TestDecodePreview(t *testing.T) {
 	tests := []struct {
 		body    string
 		want    json.RawMessage
+		lang    string
 		wantErr string
 	}{
 		{body: "", want: nil},
@@ -187,9 +188,16 @@ func TestDecodePreview(t *testing.T) {
 		{body: `{"data":{"a":[1]}}`, want: json.RawMessage(`{"a":[1]}`)},
 		{body: `{"data":{},"template":"x"}`, wantErr: "does not follow the API"},
 		{body: `{"data":`, wantErr: "not valid JSON"},
+		{body: `{"language":"en"}`, want: nil, lang: "en"},
+		{body: `{"language":"nb-NO","data":{}}`, want: json.RawMessage(`{}`), lang: "nb-NO"},
+		{body: `{"language":"english please"}`, wantErr: "does not follow the API"},
+		{body: `{"language":7}`, wantErr: "does not follow the API"},
 	}
 	for _, tt := range tests {
-		got, err := decodePreview([]byte(tt.body))
+		got, lang, err := decodePreview([]byte(tt.body))
+		if err == nil && lang != tt.lang {
+			t.Errorf("decodePreview(%q) language = %q, want %q", tt.body, lang, tt.lang)
+		}
 		switch {
 		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 			t.Errorf("decodePreview(%q) error = %v, want %q", tt.body, err, tt.wantErr)

@@ -30,6 +30,7 @@ type letterBody struct {
 	Status          worker.Status     `json:"status"`
 	Template        string            `json:"template"`
 	TemplateVersion string            `json:"template_version"`
+	Language        string            `json:"language,omitempty"`
 	Priority        worker.Priority   `json:"priority"`
 	Delivery        string            `json:"delivery"`
 	Formats         []string          `json:"formats"`
@@ -58,7 +59,7 @@ func letterPath(id string) string { return "/v1/letters/" + id }
 
 func newLetterBody(l *worker.Letter) letterBody {
 	b := letterBody{
-		ID: l.ID, Status: l.Status, Template: l.Template, TemplateVersion: l.TemplateVersion,
+		ID: l.ID, Status: l.Status, Template: l.Template, TemplateVersion: l.TemplateVersion, Language: l.Language,
 		Priority: l.Priority, Delivery: l.Delivery, Formats: l.Formats, Attempts: l.Attempts,
 		LastError: l.LastError, Documents: []documentBody{}, BatchID: l.BatchID,
 		Created: l.Created, Updated: l.Updated,
@@ -97,6 +98,7 @@ func (s *server) postLetter(w http.ResponseWriter, r *http.Request, tenant strin
 	l, created, err := s.cfg.Letters.Submit(r.Context(), worker.Submission{
 		Tenant:         tenant,
 		Template:       sub.Template,
+		Language:       sub.Language,
 		Data:           sub.Data,
 		Recipient:      delivery.Recipient{ID: sub.Recipient.ID, Name: sub.Recipient.Name, Address: sub.Recipient.Address},
 		Formats:        sub.Formats,

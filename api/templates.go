@@ -21,6 +21,7 @@ type templateSummary struct {
 	Title       string            `json:"title,omitempty"`
 	Description string            `json:"description,omitempty"`
 	Language    string            `json:"language,omitempty"`
+	Languages   []string          `json:"languages,omitempty"`
 	Error       string            `json:"error,omitempty"`
 	Links       map[string]string `json:"links"`
 }
@@ -32,6 +33,7 @@ type templateBody struct {
 	Title       string            `json:"title"`
 	Description string            `json:"description,omitempty"`
 	Language    string            `json:"language"`
+	Languages   []string          `json:"languages"`
 	Layout      string            `json:"layout"`
 	Blocks      []string          `json:"blocks"`
 	Schema      json.RawMessage   `json:"schema"`
@@ -61,7 +63,7 @@ func (s *server) listTemplates(w http.ResponseWriter, r *http.Request, tenant st
 		case err != nil:
 			t.Error = s.templateProblem(r.Context(), n, err)
 		default:
-			t.Version, t.Title, t.Description, t.Language = b.Version, b.Title, b.Description, b.Language
+			t.Version, t.Title, t.Description, t.Language, t.Languages = b.Version, b.Title, b.Description, b.Language, b.Languages()
 		}
 		list = append(list, t)
 	}
@@ -106,7 +108,7 @@ func (s *server) getTemplate(w http.ResponseWriter, r *http.Request, tenant stri
 	}
 	t := templateBody{
 		Name: b.Name, Version: b.Version, Title: b.Title, Description: b.Description,
-		Language: b.Language, Layout: b.Layout, Blocks: b.Blocks, Schema: json.RawMessage(b.Schema),
+		Language: b.Language, Languages: b.Languages(), Layout: b.Layout, Blocks: b.Blocks, Schema: json.RawMessage(b.Schema),
 		Links: templateLinks(b.Name),
 	}
 	if t.Blocks == nil {
@@ -133,9 +135,12 @@ func (s *server) preview(w http.ResponseWriter, r *http.Request, tenant string) 
 	if err != nil {
 		return err
 	}
-	data, err := decodePreview(body)
+	data, lang, err := decodePreview(body)
 	if err != nil {
 		return err
+	}
+	if b, err = b.Lang(lang); err != nil {
+		return fail(http.StatusUnprocessableEntity, err.Error(), Problem{Path: "/language", Message: err.Error()})
 	}
 	if data == nil {
 		if b.Sample == nil {

@@ -35,9 +35,11 @@ type Bundle struct {
 	Title, Description string
 	// Language is the front matter language; Layout the layout's name.
 	Language, Layout string
-	// Blocks are the shared blocks the letter may include.
-	Blocks []string
-	// Schema is schema.json as given; Sample is sample.json, nil when absent.
+	// Blocks are the shared blocks the letter may include; Requires those it must include
+	// (front matter requires:), which Load has checked it does.
+	Blocks, Requires []string
+	// Schema is schema.json as given; Sample is the sample data: sample.<language>.json when the
+	// bundle has one for the letter's language, else sample.json; nil when absent.
 	Schema []byte
 	Sample []byte
 
@@ -109,7 +111,8 @@ func load(root fs.FS, name string, show func(string) string) (*Bundle, error) {
 
 func (l *loader) bundle(name string) (*Bundle, error) {
 	dir := "templates/" + name
-	b := &Bundle{Name: name, file: l.show(dir + "/letter.md"), images: map[string][]byte{}}
+	images := map[string][]byte{}
+	var langFiles []string // letter.<lang>.md, in name order
 	entries, err := fs.ReadDir(l.root, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", l.show(dir), err)
@@ -126,25 +129,92 @@ func (l *loader) bundle(name string) (*Bundle, error) {
 			if (&render.Image{Data: data}).Format() == "" {
 				return nil, fmt.Errorf("%s: not a PNG or JPEG image", l.show(dir+"/"+n))
 			}
-			b.images[n] = data
+			images[n] = data
 			l.files[dir+"/"+n] = data
+		case n != "letter.md" && strings.HasPrefix(n, "letter.") && ext == ".md":
+			langFiles = append(langFiles, n)
 		}
 	}
-	letter, err := l.read(dir + "/letter.md")
+	schemaSrc, err := l.read(dir + "/schema.json")
 	if err != nil {
 		return nil, err
 	}
-	l.files[dir+"/letter.md"] = letter
-	if b.Schema, err = l.read(dir + "/schema.json"); err != nil {
+	l.files[dir+"/schema.json"] = schemaSrc
+	schema, err := compileSchema(l.show(dir+"/schema.json"), schemaSrc)
+	if err != nil {
 		return nil, err
 	}
-	l.files[dir+"/schema.json"] = b.Schema
-	if b.Sample, err = fs.ReadFile(l.root, dir+"/sample.json"); err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("read %s: %w", l.show(dir+"/sample.json"), err)
-		}
-		b.Sample = nil
+	sample, err := l.optional(dir + "/sample.json")
+	if err != nil {
+		return nil, err
 	}
+	shared := Bundle{Name: name, Schema: schemaSrc, Sample: sample, schema: schema, images: images}
+
+	def, err := l.letter(shared, dir, "letter.md")
+	if err != nil {
+		return nil, err
+	}
+	variants := []*Bundle{def}
+	for _, n := range langFiles {
+		want := strings.TrimSuffix(strings.TrimPrefix(n, "letter."), ".md")
+		v := shared
+		if s, err := l.optional(dir + "/sample." + want + ".json"); err != nil {
+			return nil, err
+		} else if s != nil {
+			v.Sample = s
+		}
+		b, err := l.letter(v, dir, n)
+		if err != nil {
+			return nil, err
+		}
+		if b.Language != want {
+			return nil, &TemplateError{File: b.file, Line: b.fm.language.line, Col: b.fm.language.col, Msg: fmt.Sprintf("%s must be a letter in language %q (its name says so), but its language: is %q", n, want, b.Language)}
+		}
+		for _, o := range variants {
+			if o.Language == b.Language {
+				return nil, &TemplateError{File: b.file, Line: b.fm.language.line, Col: b.fm.language.col, Msg: fmt.Sprintf("language %q is also the language of %s; a bundle holds one letter per language", b.Language, o.file)}
+			}
+		}
+		variants = append(variants, b)
+	}
+	v := version(l.files)
+	var langs map[string]*Bundle
+	var order []string
+	if len(variants) > 1 {
+		langs = make(map[string]*Bundle, len(variants))
+		for _, b := range variants {
+			langs[b.Language] = b
+			order = append(order, b.Language)
+		}
+	}
+	for _, b := range variants {
+		b.Version, b.files, b.langs, b.langOrder = v, l.files, langs, order
+	}
+	return def, nil
+}
+
+// optional reads file p, nil when it does not exist.
+func (l *loader) optional(p string) ([]byte, error) {
+	data, err := fs.ReadFile(l.root, p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", l.show(p), err)
+	}
+	return data, nil
+}
+
+// letter parses the letter file of bundle folder dir (letter.md or letter.<lang>.md) with its
+// layout and blocks into a copy of shared, which holds what every language of the bundle shares.
+func (l *loader) letter(shared Bundle, dir, file string) (*Bundle, error) {
+	b := &shared
+	b.file = l.show(dir + "/" + file)
+	src, err := l.read(dir + "/" + file)
+	if err != nil {
+		return nil, err
+	}
+	l.files[dir+"/"+file] = src
 
 	// The functions refer to b, whose blocks are filled in below; they only run after Load.
 	var funcs template.FuncMap
@@ -152,7 +222,7 @@ func (l *loader) bundle(name string) (*Bundle, error) {
 		funcs = funcMap(loc, b.include)
 		return funcs
 	}
-	if err := b.parseLetter(string(letter), funcsFor); err != nil {
+	if err := b.parseLetter(string(src), funcsFor); err != nil {
 		return nil, err
 	}
 	if b.lay, err = l.layout(b.Layout, b.fm.layoutText, b.file); err != nil {
@@ -161,7 +231,7 @@ func (l *loader) bundle(name string) (*Bundle, error) {
 	if err := l.blocks(b, funcs); err != nil {
 		return nil, err
 	}
-	if b.schema, err = compileSchema(l.show(dir+"/schema.json"), b.Schema); err != nil {
+	if err := b.checkRequired(); err != nil {
 		return nil, err
 	}
 	if b.fm.signature != nil && b.fm.signature.imageName.set {
@@ -171,9 +241,34 @@ func (l *loader) bundle(name string) (*Bundle, error) {
 		}
 	}
 	b.analyse()
-	b.Version = version(l.files)
-	b.files = l.files
 	return b, nil
+}
+
+// checkRequired checks that the letter lists and includes every block its front matter's
+// requires: names: a decision without its complaint guidance must not load.
+func (b *Bundle) checkRequired() error {
+	reached := map[string]bool{}
+	var visit func(t *tmpl)
+	visit = func(t *tmpl) {
+		for _, inc := range t.includes {
+			if !reached[inc.name] {
+				reached[inc.name] = true
+				if bt := b.blocks[inc.name]; bt != nil {
+					visit(bt)
+				}
+			}
+		}
+	}
+	visit(b.body)
+	for _, r := range b.fm.requires {
+		if !contains(b.Blocks, r.s) {
+			return &TemplateError{File: b.file, Line: r.line, Col: r.col, Msg: fmt.Sprintf("a letter of this kind must carry the shared block %q: list it in blocks: and add {{ include %q }} to the body", r.s, r.s)}
+		}
+		if !reached[r.s] {
+			return &TemplateError{File: b.file, Line: r.line, Col: r.col, Msg: fmt.Sprintf("a letter of this kind must carry the shared block %q, but the body never includes it: add {{ include %q }}", r.s, r.s)}
+		}
+	}
+	return nil
 }
 
 // blocks loads and parses the shared blocks the letter lists, then checks every include.

@@ -90,7 +90,7 @@ func TestLoadErrors(t *testing.T) {
 	}{{
 		name:  "unknown front matter key",
 		files: map[string]string{"templates/boligstoette/letter.md": "---\ntitle: T\nlanguage: da\nlayout: kommune\nrecipeint: [x]\nrecipient: [x]\n---\nBody\n"},
-		want:  `templates/boligstoette/letter.md:5:1: unknown key "recipeint" in the front matter; the keys are blocks, description, details, footer, keywords, language, layout, memo, recipient, sender, signature, subject, title`,
+		want:  `templates/boligstoette/letter.md:5:1: unknown key "recipeint" in the front matter; the keys are blocks, description, details, footer, keywords, language, layout, memo, recipient, requires, sender, signature, subject, title`,
 	}, {
 		name:  "unknown nested key",
 		files: map[string]string{"templates/boligstoette/letter.md": "---\ntitle: T\nlanguage: da\nlayout: kommune\nrecipient: [x]\nsignature:\n  navn: x\n---\nBody\n"},

@@ -58,5 +58,5 @@ func ExampleBundle_ExecMemo() {
 	// Output:
 	// Afgørelse om boligstøtte
 	// 2026-004711 postbud demo 27.24.00 Boligstøtte
-	// ../samples/templates/boligstoette-afgoerelse/letter.md:14 [/caseNumber]
+	// ../samples/templates/boligstoette-afgoerelse/letter.md:15 [/caseNumber]
 }

@@ -11,7 +11,9 @@ import (
 
 // letterFront is the parsed front matter of letter.md; (T) strings are templates.
 type letterFront struct {
+	language   text
 	layoutText text
+	requires   []text
 	blockNames []text
 	title      *tmpl
 	keywords   []string
@@ -42,7 +44,7 @@ type signatureFront struct {
 	imageName             text
 }
 
-var letterKeys = []string{"title", "description", "language", "layout", "blocks", "keywords", "memo",
+var letterKeys = []string{"title", "description", "language", "layout", "blocks", "requires", "keywords", "memo",
 	"sender", "recipient", "details", "subject", "signature", "footer"}
 
 // parseLetter reads letter.md: front matter into b's fields and b.fm, the body into b.body.
@@ -73,6 +75,7 @@ func (b *Bundle) parseLetter(src string, funcsFor func(*locale.Locale) template.
 		return err
 	}
 	b.Language = lang.s
+	fm.language = lang
 	if b.loc, err = locale.Lookup(lang.s); err != nil {
 		return &TemplateError{File: b.file, Line: lang.line, Col: lang.col, Msg: err.Error()}
 	}
@@ -135,6 +138,12 @@ func (b *Bundle) parseLetter(src string, funcsFor func(*locale.Locale) template.
 		}
 		seen[t.s] = true
 		b.Blocks = append(b.Blocks, t.s)
+	}
+	if fm.requires, err = d.strs(f["requires"], "requires"); err != nil {
+		return err
+	}
+	for _, t := range fm.requires {
+		b.Requires = append(b.Requires, t.s)
 	}
 	kws, err := d.strs(f["keywords"], "keywords")
 	if err != nil {

@@ -32,6 +32,7 @@ const batchWorkers = 8
 // the batch's defaults.
 type batchLine struct {
 	Template       string          `json:"template"`
+	Language       string          `json:"language"`
 	Data           json.RawMessage `json:"data"`
 	Recipient      *lineRecipient  `json:"recipient"`
 	Formats        []string        `json:"formats"`
@@ -167,6 +168,9 @@ func (c *Client) batchLine(ctx context.Context, tenant, batch string, n int, lin
 	}
 	if bl.Template != "" {
 		s.Template = bl.Template
+	}
+	if bl.Language != "" {
+		s.Language = bl.Language
 	}
 	if bl.Data != nil {
 		s.Data = bl.Data

@@ -248,13 +248,16 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 	if err != nil {
 		return nil, false, fmt.Errorf("submit letter: %w", err)
 	}
+	if b, err = b.Lang(s.Language); err != nil {
+		return nil, false, fmt.Errorf("submit letter: %w", &InputError{Field: "language", Message: err.Error()})
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	id := newID()
 	if s.IdempotencyKey != "" {
 		id = c.idFor(s.Tenant, s.IdempotencyKey)
 	}
 	l = &Letter{
-		ID: id, Tenant: s.Tenant, Template: b.Name, TemplateVersion: b.Version,
+		ID: id, Tenant: s.Tenant, Template: b.Name, TemplateVersion: b.Version, Language: b.Language,
 		Status: StatusQueued, Priority: s.Priority, Delivery: s.Delivery, Formats: s.Formats,
 		BatchID: s.BatchID, Created: now, Updated: now, Attachments: len(s.Attachments),
 	}

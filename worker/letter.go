@@ -74,6 +74,9 @@ type Submission struct {
 	Tenant string
 	// Template is the bundle name, e.g. "boligstoette-afgoerelse".
 	Template string
+	// Language picks the bundle's letter in that language (letter.<lang>.md); "" means the
+	// bundle's default (letter.md).
+	Language string
 	// Data is the case data (a JSON object) validated against the template's schema.
 	Data json.RawMessage
 	// Recipient is who gets the letter. It is personal data: it only travels sealed.
@@ -114,14 +117,16 @@ type DocumentInfo struct {
 // Letter is the record of one letter, kept as JSON in Redis for Options.Retention. It holds no
 // case data and no recipient: only ids, status and what was produced.
 type Letter struct {
-	ID              string   `json:"id"`
-	Tenant          string   `json:"tenant"`
-	Template        string   `json:"template"`
-	TemplateVersion string   `json:"template_version"`
-	Status          Status   `json:"status"`
-	Priority        Priority `json:"priority"`
-	Delivery        string   `json:"delivery"`
-	Formats         []string `json:"formats"`
+	ID              string `json:"id"`
+	Tenant          string `json:"tenant"`
+	Template        string `json:"template"`
+	TemplateVersion string `json:"template_version"`
+	// Language is the language of the letter's text, the bundle's default when not asked for.
+	Language string   `json:"language,omitempty"`
+	Status   Status   `json:"status"`
+	Priority Priority `json:"priority"`
+	Delivery string   `json:"delivery"`
+	Formats  []string `json:"formats"`
 	// Attempts counts render and deliver runs, retries included.
 	Attempts int `json:"attempts"`
 	// LastError says in plain words why the last attempt failed; safe to show the tenant.

@@ -149,6 +149,7 @@ func TestSubmitRejects(t *testing.T) {
 		{"unknown channel", Submission{Tenant: "a", Template: "boligstoette-afgoerelse", Data: good, Delivery: "fax"}, isInput("delivery")},
 		{"data not JSON", Submission{Tenant: "a", Template: "boligstoette-afgoerelse", Data: []byte(`{"lang":`)}, isData},
 		{"wrong type", Submission{Tenant: "a", Template: "boligstoette-afgoerelse", Data: []byte(`{"lang": 3}`)}, isData},
+		{"no letter in the language", Submission{Tenant: "a", Template: "boligstoette-afgoerelse", Data: good, Language: "en"}, isInput("language")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

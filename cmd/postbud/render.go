@@ -24,8 +24,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	outDir := fs.String("o", ".", "folder to write the documents to (created if missing)")
 	format := fs.String("format", "pdf,docx", "formats to write: pdf, docx or both, comma-separated")
+	lang := fs.String("lang", "", "the letters' language: a bundle's letter.<lang>.md (default: each bundle's letter.md)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: postbud render BUNDLE_DIR DATA.json [BUNDLE_DIR DATA.json ...] [-o OUTDIR] [--format pdf,docx]")
+		fmt.Fprintln(stderr, "Usage: postbud render BUNDLE_DIR DATA.json [BUNDLE_DIR DATA.json ...] [-o OUTDIR] [--format pdf,docx] [--lang LANG]")
 		fmt.Fprintln(stderr, "\nMerges each DATA.json into the template bundle before it (BUNDLE_DIR is …/templates/<name>;")
 		fmt.Fprintln(stderr, "its layouts/ and blocks/ are found two folders up) and writes OUTDIR/<name>-<DATA>.pdf")
 		fmt.Fprintln(stderr, "and .docx, e.g. boligstoette-afgoerelse-sample.pdf. Prints each template's version. Bad")
@@ -56,7 +57,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 1
 	}
 	for _, j := range jobs {
-		if code := j.run(*outDir, formats, stdout, stderr); code != 0 {
+		if code := j.run(*outDir, formats, *lang, stdout, stderr); code != 0 {
 			return code
 		}
 	}
@@ -100,11 +101,16 @@ func outputBase(bundleDir, dataPath string) string {
 	return bundle + "-" + data
 }
 
-// run renders the job's letter in each format into outDir; it returns the exit code.
-func (j renderJob) run(outDir string, formats []string, stdout, stderr io.Writer) int {
+// run renders the job's letter in language lang ("" the bundle's default) in each format into
+// outDir; it returns the exit code.
+func (j renderJob) run(outDir string, formats []string, lang string, stdout, stderr io.Writer) int {
 	b, err := templates.LoadDir(j.bundleDir)
 	if err != nil {
 		reportError(stderr, "postbud render", err)
+		return 1
+	}
+	if b, err = b.Lang(lang); err != nil {
+		fmt.Fprintf(stderr, "postbud render: %v\n", err)
 		return 1
 	}
 	data, err := os.ReadFile(j.dataPath)
