@@ -11,11 +11,27 @@
 // rendered again exactly as it was sent.
 //
 // letter.md starts with YAML front matter between two "---" lines (title, language, layout,
-// blocks, keywords, memo, sender, recipient, details, subject, signature, footer); unknown keys
-// are errors naming file:line. The rest is the Markdown body. Front matter strings such as
+// blocks, requires, keywords, memo, sender, recipient, details, subject, signature, footer);
+// unknown keys are errors naming file:line. The rest is the Markdown body. Front matter strings such as
 // recipient lines and the subject are templates too, executed as plain text: no Markdown
 // escaping, and white space runs (newlines included) become one space, since each is one line
 // of the letter. Recipient and sender address lines that come out empty are dropped.
+//
+// # Languages
+//
+// A bundle may hold one letter per language: letter.md in its default language, and
+// letter.<lang>.md files (letter.en.md, letter.da.md) whose front matter says that language.
+// All share schema.json; sample.<lang>.json, when present, is the sample of that language. Each
+// letter is loaded with its own layout and its language's shared blocks, and the language
+// drives dates, money, page words and the blocks included; Languages lists them (default
+// first) and Lang picks one. The submission's language field chooses the letter, falling back
+// to the default. The bundle's Version covers every language's files.
+//
+// # Required blocks
+//
+// requires: [klagevejledning] says that a letter of this kind must carry those shared blocks: a
+// decision must carry its complaint guidance. Load fails, naming the requires: entry, unless
+// each is listed in blocks: and included by the body, directly or through another block.
 //
 // # MeMo header
 //
