@@ -83,7 +83,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	failed := 0
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TEMPLATE\tSTATUS\tCHANNEL\tMEMO\tWHERE")
+	fmt.Fprintln(tw, "TEMPLATE\tLANG\tSTATUS\tCHANNEL\tMEMO\tWHERE")
 	for _, l := range letters {
 		l, err := a.client.Letter(ctx, tenant, l.ID)
 		if err != nil {
@@ -95,7 +95,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			failed++
 			status += ": " + l.LastError
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Template, status, demoChannel(l), demoMemo(l), demoWhere(cfg, l))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Template, l.Language, status, demoChannel(l), demoMemo(l), demoWhere(cfg, l))
 	}
 	tw.Flush()
 	if batch != nil {
@@ -257,6 +257,24 @@ func submitSamples(ctx context.Context, c *worker.Client, tenant, root string) (
 			return nil, fmt.Errorf("submit %s: %w", name, err)
 		}
 		out = append(out, l)
+		// The bundle's letters in its other languages (letter.<lang>.md), each with that
+		// language's sample data when there is one.
+		others, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "letter.*.md"))
+		sort.Strings(others)
+		for _, o := range others {
+			lang := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(o), "letter."), ".md")
+			ld := data
+			if d, err := os.ReadFile(filepath.Join(filepath.Dir(p), "sample."+lang+".json")); err == nil {
+				ld = d
+			}
+			ls := sub
+			ls.Language, ls.Data, ls.Recipient, ls.IdempotencyKey = lang, ld, sampleRecipient(ld, i), "demo-"+name+"-"+lang
+			l, _, err := c.Submit(ctx, ls)
+			if err != nil {
+				return nil, fmt.Errorf("submit %s in %s: %w", name, lang, err)
+			}
+			out = append(out, l)
+		}
 	}
 	return out, nil
 }

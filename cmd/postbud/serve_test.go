@@ -76,11 +76,31 @@ func TestDemo(t *testing.T) {
 	if m, _ := os.ReadFile(manifests[0]); strings.Count(string(m), "\n") != 2 {
 		t.Errorf("manifest has %d lines, want a header and one letter:\n%s", strings.Count(string(m), "\n"), m)
 	}
-	// The outbox letter keeps its MeMo message beside its documents.
+	// The outbox letters (the waste sample in English and in Danish) keep their MeMo messages
+	// beside their documents, each in its own language.
 	memos, _ := filepath.Glob(filepath.Join(out, "outbox", "default", "*", "*-*-*-*-*.xml"))
 	pdfs, _ := filepath.Glob(filepath.Join(out, "outbox", "default", "*", "letter.pdf"))
-	if len(memos) != 1 || len(pdfs) != 1 {
-		t.Errorf("outbox: %d MeMo files and %d PDFs, want 1 and 1", len(memos), len(pdfs))
+	if len(memos) != 2 || len(pdfs) != 2 {
+		t.Errorf("outbox: %d MeMo files and %d PDFs, want 2 and 2", len(memos), len(pdfs))
+	}
+	langs := map[string]bool{}
+	for _, p := range pdfs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case bytes.Contains(b, []byte("/Lang (en)")):
+			langs["en"] = true
+		case bytes.Contains(b, []byte("/Lang (da)")):
+			langs["da"] = true
+		}
+	}
+	if !langs["en"] || !langs["da"] {
+		t.Errorf("outbox letters in languages %v, want en and da", langs)
+	}
+	if !regexp.MustCompile(`waste-collection-information +da +delivered`).MatchString(stdout.String()) {
+		t.Errorf("demo output does not list the Danish waste letter:\n%s", stdout.String())
 	}
 	for _, want := range []string{"print", "EXEMPT", "MeMo 1.2", "outbox", "RECEIVED", "accepted 43 MeMo messages"} {
 		if !strings.Contains(stdout.String(), want) {
