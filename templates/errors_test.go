@@ -106,7 +106,7 @@ func TestLoadErrors(t *testing.T) {
 	}, {
 		name:  "bad YAML",
 		files: map[string]string{"templates/boligstoette/letter.md": "---\ntitle: T\nlanguage: [da\n---\nBody\n"},
-		want:  `templates/boligstoette/letter.md:2: invalid YAML: did not find expected ',' or ']'`,
+		want:  `templates/boligstoette/letter.md:3: invalid YAML: did not find expected ',' or ']'`,
 	}, {
 		name:  "unknown language",
 		files: map[string]string{"templates/boligstoette/letter.md": "---\ntitle: T\nlanguage: xx\nlayout: kommune\nrecipient: [x]\n---\nBody\n"},

@@ -42,10 +42,13 @@ func (d yamlDoc) parse(src string) (n *yaml.Node, err error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 0
+		line := 1 // the library leaves "line N" out for errors on the first line
 		if m := yamlErrRE.FindStringSubmatch(err.Error()); m != nil {
 			line, _ = strconv.Atoi(m[1])
 			msg = m[2]
+			if strings.HasPrefix(msg, "did not find expected ',' or") {
+				line = unclosedFlowLine(src, line)
+			}
 		}
 		return nil, &TemplateError{File: d.file, Line: line + d.line, Msg: "invalid YAML: " + msg}
 	}
@@ -57,6 +60,25 @@ func (d yamlDoc) parse(src string) (n *yaml.Node, err error) {
 		return nil, d.err(top, "expected keys and values (key: value), got %s", kindName(top))
 	}
 	return top, nil
+}
+
+// unclosedFlowLine is the line of the flow list or mapping that the YAML library found
+// unclosed, which it reports as line n: the opening bracket's line counted from 0 (so n+1), or
+// from 1 when it is the first line. The line of the two that opens more brackets than it closes
+// wins.
+func unclosedFlowLine(src string, n int) int {
+	lines := strings.Split(src, "\n")
+	unclosed := func(l int) bool {
+		if l < 1 || l > len(lines) {
+			return false
+		}
+		t := lines[l-1]
+		return strings.Count(t, "[")+strings.Count(t, "{") > strings.Count(t, "]")+strings.Count(t, "}")
+	}
+	if unclosed(n + 1) {
+		return n + 1
+	}
+	return n
 }
 
 // fields returns the values of mapping n by key, rejecting keys not in allowed, duplicates,

@@ -10,11 +10,14 @@ import (
 	"unicode/utf8"
 )
 
-// The MeMo 1.1 length limits, in characters (Unicode code points, as XSD counts them).
+// The MeMo 1.1 length limits, in characters (Unicode code points, as XSD counts them): a text
+// such as the label or an action's label (dt:memoTextType), the notification
+// (dt:memoNotificationType) and a URI (dt:memoUriType). Template lint checks letters against
+// the same numbers.
 const (
-	maxText         = 256 // dt:memoTextType
-	maxNotification = 150 // dt:memoNotificationType
-	maxURI          = 256 // dt:memoUriType
+	MaxText         = 256
+	MaxNotification = 150
+	MaxURI          = 256
 )
 
 // Problem is one thing wrong with a message. Field names it with the Go field path in lower camel
@@ -63,29 +66,29 @@ func (m *Message) Check() error {
 	if !validUUID(m.UUID) {
 		c.add(top("uuid"), "is not a version 4 UUID (xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, y one of 8 9 a b); make one with NewUUID and keep it for every retry")
 	}
-	c.text(top("messageID"), m.MessageID, maxText, "")
-	c.text(top("label"), m.Label, maxText, "every message needs a label, the title shown in the recipient's mailbox")
-	c.text(top("notification"), m.Notification, maxNotification, "")
-	c.text(top("additionalNotification"), m.AdditionalNotification, maxText, "")
-	c.text(top("postType"), m.PostType, maxText, "")
+	c.text(top("messageID"), m.MessageID, MaxText, "")
+	c.text(top("label"), m.Label, MaxText, "every message needs a label, the title shown in the recipient's mailbox")
+	c.text(top("notification"), m.Notification, MaxNotification, "")
+	c.text(top("additionalNotification"), m.AdditionalNotification, MaxText, "")
+	c.text(top("postType"), m.PostType, MaxText, "")
 
 	if !ValidCVR(m.Sender.ID) {
 		c.add(sub("sender", "id"), "%s", cvrProblem(m.Sender.ID))
 	}
-	c.text(sub("sender", "label"), m.Sender.Label, maxText, "give the sender's name as recipients should see it")
+	c.text(sub("sender", "label"), m.Sender.Label, MaxText, "give the sender's name as recipients should see it")
 	if cp := m.Sender.ContactPoint; cp != nil {
-		c.text(sub("sender.contactPoint", "id"), cp.ID, maxText, "a contact point needs its contactPointID; leave ContactPoint nil for none")
-		c.text(sub("sender.contactPoint", "label"), cp.Label, maxText, "")
+		c.text(sub("sender.contactPoint", "id"), cp.ID, MaxText, "a contact point needs its contactPointID; leave ContactPoint nil for none")
+		c.text(sub("sender.contactPoint", "label"), cp.Label, MaxText, "")
 	}
 
 	if m.Recipient.IDType() == "" {
 		c.add(sub("recipient", "id"), "%s", recipientProblem(m.Recipient.ID))
 	}
-	c.text(sub("recipient", "label"), m.Recipient.Label, maxText, "")
+	c.text(sub("recipient", "label"), m.Recipient.Label, MaxText, "")
 
 	if cid := m.CaseID; cid != nil {
-		c.text(sub("caseID", "id"), cid.ID, maxText, "a case id needs the case number; leave CaseID nil for none")
-		c.text(sub("caseID", "system"), cid.System, maxText, "a case id needs the name of the case system; leave CaseID nil for none")
+		c.text(sub("caseID", "id"), cid.ID, MaxText, "a case id needs the case number; leave CaseID nil for none")
+		c.text(sub("caseID", "system"), cid.System, MaxText, "a case id needs the name of the case system; leave CaseID nil for none")
 	}
 	c.classification("kle", m.KLE, "KLE")
 	c.classification("form", m.FORM, "FORM")
@@ -165,10 +168,10 @@ func (c *checker) classification(base string, k *Classification, goName string) 
 		return
 	}
 	hint := "a classification needs key, version and label; leave " + goName + " nil for none"
-	c.text(sub(base, "key"), k.Key, maxText, hint)
-	c.text(sub(base, "version"), k.Version, maxText, hint)
-	c.text(sub(base, "activityFacet"), k.ActivityFacet, maxText, "")
-	c.text(sub(base, "label"), k.Label, maxText, hint)
+	c.text(sub(base, "key"), k.Key, MaxText, hint)
+	c.text(sub(base, "version"), k.Version, MaxText, hint)
+	c.text(sub(base, "activityFacet"), k.ActivityFacet, MaxText, "")
+	c.text(sub(base, "label"), k.Label, MaxText, hint)
 }
 
 func (c *checker) time(f field, t time.Time, required bool) {
@@ -186,8 +189,8 @@ func (c *checker) time(f field, t time.Time, required bool) {
 // document checks a document whose field name is base ("main"), or base[index] when index >= 0.
 func (c *checker) document(base string, index int, d *Document) {
 	df := field{base: base, baseIndex: index}
-	c.text(df.named("id"), d.ID, maxText, "")
-	c.text(df.named("label"), d.Label, maxText, "")
+	c.text(df.named("id"), d.ID, MaxText, "")
+	c.text(df.named("label"), d.Label, MaxText, "")
 	if len(d.Files) == 0 {
 		c.add(df.named("files"), "is empty; a document needs at least one file")
 	}
@@ -197,8 +200,8 @@ func (c *checker) document(base string, index int, d *Document) {
 		if msg := filenameProblem(f.Filename); msg != "" {
 			c.add(ff.named("filename"), "%s", msg)
 		}
-		c.text(ff.named("mimeType"), f.MimeType, maxText, "give the file's MIME type, e.g. application/pdf")
-		if strings.TrimSpace(f.MimeType) != "" && textProblem(f.MimeType, maxText) == "" && !validMIME(f.MimeType) {
+		c.text(ff.named("mimeType"), f.MimeType, MaxText, "give the file's MIME type, e.g. application/pdf")
+		if strings.TrimSpace(f.MimeType) != "" && textProblem(f.MimeType, MaxText) == "" && !validMIME(f.MimeType) {
 			c.add(ff.named("mimeType"), "is not a MIME type of the form type/subtype, e.g. application/pdf")
 		}
 		if !validLanguage(f.Language) {
@@ -211,8 +214,8 @@ func (c *checker) document(base string, index int, d *Document) {
 	for i := range d.Actions {
 		a := &d.Actions[i]
 		af := df.item("actions", i)
-		c.text(af.named("label"), a.Label, maxText, "an action needs the link text shown to the recipient")
-		c.text(af.named("code"), a.Code, maxText, "an action needs its actionCode, e.g. SELVBETJENING or INFORMATION")
+		c.text(af.named("label"), a.Label, MaxText, "an action needs the link text shown to the recipient")
+		c.text(af.named("code"), a.Code, MaxText, "an action needs its actionCode, e.g. SELVBETJENING or INFORMATION")
 		if msg := urlProblem(a.URL); msg != "" {
 			c.add(af.named("url"), "%s", msg)
 		}
@@ -407,7 +410,7 @@ func filenameProblem(s string) string {
 	if s == "" {
 		return "is empty; give the file's name, e.g. brev.pdf"
 	}
-	if msg := textProblem(s, maxText); msg != "" {
+	if msg := textProblem(s, MaxText); msg != "" {
 		return msg
 	}
 	n := 0
@@ -451,7 +454,7 @@ func urlProblem(s string) string {
 	if s == "" {
 		return "is empty; an action needs the https:// address it links to"
 	}
-	if msg := textProblem(s, maxURI); msg != "" {
+	if msg := textProblem(s, MaxURI); msg != "" {
 		return msg
 	}
 	n, hashes := 0, 0
