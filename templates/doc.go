@@ -33,6 +33,17 @@
 // decision must carry its complaint guidance. Load fails, naming the requires: entry, unless
 // each is listed in blocks: and included by the body, directly or through another block.
 //
+// # Schemas
+//
+// templates/schema/letter.schema.json and templates/schema/layout.schema.json are JSON Schemas
+// (draft 2020-12) of the front matter of letter.md and letter.<lang>.md and of layout.yaml: every
+// key the loader accepts, with its type, default and examples, and a description for template
+// authors. LetterSchema and LayoutSchema embed them; package lint checks files against them with
+// line and column, and editors with a YAML language server complete and check keys after a
+// first front matter line "# yaml-language-server: $schema=<path to the schema>" (`postbud
+// templates new` writes it). What only loading can tell (a layout, block or image that is not
+// there, a {{ }} that does not parse, a required block never included) is left to Load.
+//
 // # MeMo header
 //
 // memo: sets the header of the MeMo message that carries the letter to Danish Digital Post;
