@@ -281,7 +281,8 @@ func (l *loader) blocks(b *Bundle, funcs template.FuncMap) error {
 		}
 		var p string
 		var data []byte
-		for _, cand := range []string{"blocks/" + name + "." + b.Language + ".md", "blocks/" + name + "." + b.loc.Tag + ".md", "blocks/" + name + ".md"} {
+		base, _, _ := strings.Cut(b.Language, "-")
+		for _, cand := range []string{"blocks/" + name + "." + b.Language + ".md", "blocks/" + name + "." + b.loc.Tag + ".md", "blocks/" + name + "." + base + ".md", "blocks/" + name + ".md"} {
 			d, err := fs.ReadFile(l.root, cand)
 			if err == nil {
 				p, data = cand, d

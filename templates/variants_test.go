@@ -175,3 +175,21 @@ func TestRequiredBlocks(t *testing.T) {
 		t.Errorf("a required block included through another block: %v", err)
 	}
 }
+
+// TestBlockBaseLanguage checks that a letter in a regional language (en-US) finds the blocks
+// of its base language (blocks/<name>.en.md) when there are none for the region.
+func TestBlockBaseLanguage(t *testing.T) {
+	fsys := mini("en-US", `{{ include "kontakt" }}`, map[string]string{"blocks/kontakt.en.md": "Call us.\n"})
+	fsys["templates/t/letter.md"].Data = []byte(strings.Replace(string(fsys["templates/t/letter.md"].Data), "layout: l\n", "layout: l\nblocks: [kontakt]\n", 1))
+	b, err := Load(fsys, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := b.Document([]byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(bodyText(d), "Call us.") {
+		t.Errorf("the en-US letter lacks the en block:\n%s", bodyText(d))
+	}
+}
