@@ -62,13 +62,13 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 	if err != nil {
 		return nil, err
 	}
-	f, err := d.fields(top, "layout.yaml", "page", "font", "size", "accent", "logo", "logo_alt", "window", "sender", "footer", "page_label", "pdfa")
+	f, err := d.fields(top, "layout.yaml", layoutKeys...)
 	if err != nil {
 		return nil, err
 	}
 	lay := &layout{page: render.A4}
 	if n := f["page"]; n != nil {
-		pf, err := d.fields(n, "page", "size", "margins")
+		pf, err := d.fields(n, "page", pageKeys...)
 		if err != nil {
 			return nil, err
 		}
@@ -78,7 +78,7 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 			}
 		}
 		if m := pf["margins"]; m != nil {
-			mf, err := d.fields(m, "margins", "top", "right", "bottom", "left")
+			mf, err := d.fields(m, "margins", marginKeys...)
 			if err != nil {
 				return nil, err
 			}
@@ -147,7 +147,7 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 		lay.sender.Logo.Alt = t.s
 	}
 	if n := f["window"]; n != nil {
-		wf, err := d.fields(n, "window", "x", "y", "width", "height")
+		wf, err := d.fields(n, "window", windowKeys...)
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +164,7 @@ func (l *loader) layout(name string, where text, letter string) (*layout, error)
 		}
 	}
 	if n := f["sender"]; n != nil {
-		sf, err := d.fields(n, "sender", "name", "department", "address", "contact")
+		sf, err := d.fields(n, "sender", senderKeys...)
 		if err != nil {
 			return nil, err
 		}

@@ -158,7 +158,7 @@ func (b *Bundle) parseLetter(src string, funcsFor func(*locale.Locale) template.
 		}
 	}
 	if n := f["sender"]; n != nil {
-		sf, err := d.fields(n, "sender", "name", "department", "address", "contact")
+		sf, err := d.fields(n, "sender", senderKeys...)
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (b *Bundle) parseLetter(src string, funcsFor func(*locale.Locale) template.
 			return d.err(n, "details must be a list of {label: ..., value: ...}, got %s", kindName(n))
 		}
 		for _, item := range n.Content {
-			df, err := d.fields(item, "a details entry", "label", "key", "value")
+			df, err := d.fields(item, "a details entry", detailKeys...)
 			if err != nil {
 				return err
 			}
@@ -243,7 +243,7 @@ func (b *Bundle) parseLetter(src string, funcsFor func(*locale.Locale) template.
 		return err
 	}
 	if n := f["signature"]; n != nil {
-		sf, err := d.fields(n, "signature", "greeting", "name", "title", "image")
+		sf, err := d.fields(n, "signature", signatureKeys...)
 		if err != nil {
 			return err
 		}

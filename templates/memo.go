@@ -191,12 +191,12 @@ func parseMemo(d yamlDoc, n *yaml.Node, tpl func(text) (*tmpl, error)) (*memoFro
 		return nil, d.err(f["case_system"], "memo case_system needs case_id: too (the case number, e.g. '{{ .caseNumber }}'), or neither")
 	}
 
-	class := func(key, keyName string) (*classFront, error) {
+	class := func(key, keyName string, keys []string) (*classFront, error) {
 		n := f[key]
 		if n == nil {
 			return nil, nil
 		}
-		cf, err := d.fields(n, "memo "+key, keyName, "version", "activity_facet", "label")
+		cf, err := d.fields(n, "memo "+key, keys...)
 		if err != nil {
 			return nil, err
 		}
@@ -214,10 +214,10 @@ func parseMemo(d yamlDoc, n *yaml.Node, tpl func(text) (*tmpl, error)) (*memoFro
 		}
 		return c, nil
 	}
-	if m.kle, err = class("kle", "subject_key"); err != nil {
+	if m.kle, err = class("kle", "subject_key", kleKeys); err != nil {
 		return nil, err
 	}
-	if m.form, err = class("form", "task_key"); err != nil {
+	if m.form, err = class("form", "task_key", formKeys); err != nil {
 		return nil, err
 	}
 
@@ -227,7 +227,7 @@ func parseMemo(d yamlDoc, n *yaml.Node, tpl func(text) (*tmpl, error)) (*memoFro
 		}
 		for i, item := range n.Content {
 			name := fmt.Sprintf("actions[%d]", i)
-			af, err := d.fields(item, "memo "+name, "label", "code", "url", "start", "end")
+			af, err := d.fields(item, "memo "+name, actionKeys...)
 			if err != nil {
 				return nil, err
 			}
