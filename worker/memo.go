@@ -35,23 +35,39 @@ func (o Options) wantsMemo(tenant string) bool { return o.Tenants[tenant].Sender
 // and the render step fills it in.
 func (o Options) memoMessage(b *templates.Bundle, fm *templates.Memo, l *Letter, r delivery.Recipient, atts []Attachment) *memo.Message {
 	t := o.Tenants[l.Tenant]
+	m := MemoMessage(b, fm, o.MemoVersion)
+	m.UUID, m.MessageID, m.Created = l.MessageUUID, l.ID, l.Created
+	m.Sender, m.Recipient = t.Sender, memo.Recipient{ID: r.ID, Label: r.Name}
+	if t.MemoDOCX && containsString(l.Formats, "docx") {
+		m.Additional = append(m.Additional, memo.Document{Label: fm.Label,
+			Files: []memo.File{{Filename: b.Name + ".docx", MimeType: memo.MimeType("docx"), Language: b.Language}}})
+	}
+	for _, a := range atts {
+		m.Additional = append(m.Additional, memo.Document{Label: a.Filename,
+			Files: []memo.File{{Filename: a.Filename, MimeType: a.MimeType, Language: b.Language}}})
+	}
+	return m
+}
+
+// MemoMessage is the part of a letter's MeMo message that its template decides: the header
+// from the memo front matter (version, or defaultVersion when the template names none; label,
+// notifications, flags, post type, case id, KLE and FORM) and the main document, the PDF
+// <bundle>.pdf in the letter's language, with its actions. The caller sets what the letter and
+// its sender decide: UUID, MessageID, Created, Sender, Recipient, the files' Content and any
+// additional documents. The worker and the template preview build their messages with it.
+func MemoMessage(b *templates.Bundle, fm *templates.Memo, defaultVersion string) *memo.Message {
 	version := fm.Version
 	if version == "" {
-		version = o.MemoVersion
+		version = defaultVersion
 	}
 	m := &memo.Message{
 		Version:                version,
-		UUID:                   l.MessageUUID,
-		MessageID:              l.ID,
 		Label:                  fm.Label,
 		Notification:           fm.Notification,
 		AdditionalNotification: fm.AdditionalNotification,
 		Mandatory:              fm.Mandatory,
 		LegalNotification:      fm.LegalNotification,
 		PostType:               fm.PostType,
-		Sender:                 t.Sender,
-		Recipient:              memo.Recipient{ID: r.ID, Label: r.Name},
-		Created:                l.Created,
 		Main: memo.Document{
 			Label: fm.Label,
 			Files: []memo.File{{Filename: b.Name + ".pdf", MimeType: memo.MimeType("pdf"), Language: b.Language}},
@@ -68,14 +84,6 @@ func (o Options) memoMessage(b *templates.Bundle, fm *templates.Memo, l *Letter,
 	}
 	for _, a := range fm.Actions {
 		m.Main.Actions = append(m.Main.Actions, memo.Action{Label: a.Label, Code: a.Code, URL: a.URL, Start: a.Start, End: a.End})
-	}
-	if t.MemoDOCX && containsString(l.Formats, "docx") {
-		m.Additional = append(m.Additional, memo.Document{Label: fm.Label,
-			Files: []memo.File{{Filename: b.Name + ".docx", MimeType: memo.MimeType("docx"), Language: b.Language}}})
-	}
-	for _, a := range atts {
-		m.Additional = append(m.Additional, memo.Document{Label: a.Filename,
-			Files: []memo.File{{Filename: a.Filename, MimeType: a.MimeType, Language: b.Language}}})
 	}
 	return m
 }

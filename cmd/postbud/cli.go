@@ -27,6 +27,7 @@ func commands() []command {
 		{"demo", "run everything embedded on the samples and show what was produced", cmdDemo},
 		{"pdfa", "check PDFs against the PDF/A rules postbud's letters must keep", cmdPDFA},
 		{"templates", "tools for template authors: lint, new, versions", cmdTemplates},
+		{"preview", "live preview of template bundles in the browser", cmdPreview},
 	}
 }
 
@@ -53,7 +54,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "postbud produces public letters from template bundles and case data.")
 	fmt.Fprintln(w, "\nUsage: postbud <command> [arguments]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun `postbud <command> -h` for a command's arguments.")
 }
