@@ -37,7 +37,7 @@ type sample struct {
 var samples = []sample{
 	{"boligstoette-afgoerelse", "Afgørelse om boligstøtte", "Aarhus Kommune", "da", 2},
 	{"betalningspaminnelse", "Påminnelse om obetald faktura", "Malmö stad", "sv", 1},
-	{"uitnodiging-afspraak", "Uitnodiging voor een gesprek", "Gemeente Utrecht", "nl", 2},
+	{"uitnodiging-afspraak", "Uitnodiging voor een gesprek", "Gemeente Utrecht", "nl", 1},
 	{"waste-collection-information", "Your waste collection in 2027", "Aarhus Kommune", "en", 5},
 	{"pysakointilupa-paatos", "Päätös asukaspysäköintitunnuksesta", "Helsingin kaupunki", "fi", 3},
 }
