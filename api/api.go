@@ -212,6 +212,7 @@ func (s *server) routes() []route {
 		{"GET", "/v1/templates", s.authed(s.listTemplates)},
 		{"GET", "/v1/templates/{name}", s.authed(s.getTemplate)},
 		{"POST", "/v1/templates/{name}/preview", s.authed(s.preview)},
+		{"GET", "/v1/templates/{name}/versions", s.authed(s.templateVersions)},
 		{"GET", "/v1/openapi.yaml", http.HandlerFunc(serveOpenAPI)},
 		{"GET", "/healthz", http.HandlerFunc(s.healthz)},
 		{"GET", "/readyz", http.HandlerFunc(s.readyz)},

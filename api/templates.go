@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/postbud/postbud/render/pdf"
 	"github.com/postbud/postbud/templates"
@@ -188,5 +189,49 @@ func (s *server) preview(w http.ResponseWriter, r *http.Request, tenant string) 
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	w.Write(out) //nolint:errcheck // the client went away
+	return nil
+}
+
+// keptVersion is one kept version of a template as GET /v1/templates/{name}/versions answers it.
+type keptVersion struct {
+	Version   string     `json:"version"`
+	FirstUsed time.Time  `json:"first_used"`
+	Files     []keptFile `json:"files"`
+	Fonts     []keptFile `json:"fonts"`
+}
+
+// keptFile is a file of a kept version: a path in the templates root, or a font file's name.
+type keptFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Bytes  int    `json:"bytes"`
+}
+
+// templateVersions answers the versions of the tenant's template that letters were made with,
+// newest first: each with its first use, its files and the renderers' fonts.
+func (s *server) templateVersions(w http.ResponseWriter, r *http.Request, tenant string) error {
+	name := r.PathValue("name")
+	if !namePattern.MatchString(name) {
+		return fail(http.StatusNotFound, "no such template; names are lowercase letters, digits and hyphens, and GET /v1/templates lists yours")
+	}
+	list, err := s.cfg.Letters.TemplateVersions(r.Context(), tenant, name)
+	if errors.Is(err, worker.ErrUnknownTemplate) {
+		return unknownTemplate(name)
+	}
+	if err != nil {
+		return fmt.Errorf("list the kept versions of template %s: %w", name, err)
+	}
+	out := make([]keptVersion, 0, len(list))
+	for _, v := range list {
+		k := keptVersion{Version: v.Version, FirstUsed: v.FirstUsed, Files: make([]keptFile, 0, len(v.Files)), Fonts: make([]keptFile, 0, len(v.Fonts))}
+		for _, f := range v.Files {
+			k.Files = append(k.Files, keptFile(f))
+		}
+		for _, f := range v.Fonts {
+			k.Fonts = append(k.Fonts, keptFile(f))
+		}
+		out = append(out, k)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"template": name, "versions": out})
 	return nil
 }

@@ -278,6 +278,10 @@ func (c *Client) Submit(ctx context.Context, s Submission) (l *Letter, created b
 			return nil, false, fmt.Errorf("submit letter: %w", err)
 		}
 	}
+	// The template version goes into the archive before any letter uses it (once a process).
+	if err := c.o.keepVersion(ctx, b, now); err != nil {
+		return nil, false, fmt.Errorf("submit letter: %w", err)
+	}
 	for i, a := range s.Attachments {
 		if _, _, err := c.o.storeSealed(ctx, l.Tenant, l.ID, attachmentFormat(i), func(w io.Writer) error {
 			_, err := w.Write(a.Content)

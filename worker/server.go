@@ -337,7 +337,7 @@ func (s *Server) deliverHere(ctx context.Context, j *job, payload []byte) error 
 // and, for a tenant with a Digital Post sender, the MeMo message. It returns the deliver payload
 // and the documents' bytes by format too.
 func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]DocumentInfo, *MemoInfo, *deliverPayload, map[string][]byte, error) {
-	b, err := s.bundle(l)
+	b, err := s.bundle(ctx, l)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -362,6 +362,10 @@ func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]Do
 		docs = append(docs, DocumentInfo{Format: f, Bytes: len(out), SHA256: sum})
 		data[f] = out
 	}
+	// What a re-render of the letter needs besides its template version (see Rerender).
+	if err := s.o.putCase(ctx, l, p); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	var mi *MemoInfo
 	if l.MessageUUID != "" {
 		if data["pdf"] == nil {
@@ -374,19 +378,38 @@ func (s *Server) produce(ctx context.Context, l *Letter, p *renderPayload) ([]Do
 	return docs, mi, &deliverPayload{Title: letterTitle(d), Language: b.Language, Recipient: p.Recipient}, data, nil
 }
 
-// bundle loads the letter's template at the version it was submitted with.
-func (s *Server) bundle(l *Letter) (*templates.Bundle, error) {
+// bundle loads the letter's template at the version it was submitted with: the current one when
+// it still is that version, else the version kept in the template archive (see keepVersion).
+func (s *Server) bundle(ctx context.Context, l *Letter) (*templates.Bundle, error) {
 	b, err := s.o.Templates.Bundle(l.Tenant, l.Template)
-	if errors.Is(err, ErrUnknownTemplate) {
-		return nil, permanent{fmt.Errorf("template %q no longer exists", l.Template)}
+	if err == nil && b.Version == l.TemplateVersion {
+		// Kept at submission; a letter submitted by a process that kept none has it kept now.
+		if err := s.o.keepVersion(ctx, b, l.Created); err != nil {
+			return nil, err
+		}
+		return inLanguage(b, l)
 	}
-	if err != nil {
+	kept, _, kerr := keptBundle(ctx, s.o.Documents, l.Template, l.TemplateVersion)
+	switch {
+	case kerr == nil:
+		return inLanguage(kept, l)
+	case !errors.Is(kerr, errNotKept):
+		return nil, kerr // permanent when the kept version is broken, transient when the store is
+	case errors.Is(err, ErrUnknownTemplate):
+		return nil, permanent{fmt.Errorf("template %q no longer exists", l.Template)}
+	case err != nil:
 		return nil, permanent{fmt.Errorf("load template %q: %w", l.Template, err)}
 	}
-	if b.Version != l.TemplateVersion {
-		return nil, permanent{fmt.Errorf("template %q changed since submission (version %s, now %s); submit the letter again", l.Template, l.TemplateVersion, b.Version)}
+	return nil, permanent{fmt.Errorf("template %q changed since submission (version %s, now %s) and version %s is not in the template archive; submit the letter again", l.Template, l.TemplateVersion, b.Version, l.TemplateVersion)}
+}
+
+// inLanguage is b's letter in the language l was submitted in.
+func inLanguage(b *templates.Bundle, l *Letter) (*templates.Bundle, error) {
+	v, err := b.Lang(l.Language)
+	if err != nil {
+		return nil, permanent{err}
 	}
-	return b, nil
+	return v, nil
 }
 
 func letterTitle(d *render.Document) string {
@@ -420,7 +443,7 @@ func renderFormat(d *render.Document, format string) ([]byte, error) {
 // stored with the record, then the task is queued (once: TaskID "deliver:"+id).
 func (s *Server) enqueueDeliver(ctx context.Context, l *Letter, rp *renderPayload) error {
 	red := newRedactor(rp.Data, rp.Recipient)
-	b, err := s.bundle(l)
+	b, err := s.bundle(ctx, l)
 	if err != nil {
 		return s.failed(ctx, l.ID, StatusRendered, err, red)
 	}

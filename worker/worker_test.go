@@ -240,7 +240,7 @@ func TestIdempotency(t *testing.T) {
 		}
 		return nil
 	})
-	if diff := cmp.Diff([]string{id + "/docx", id + "/pdf"}, docs); diff != "" {
+	if diff := cmp.Diff([]string{id + "/case", id + "/docx", id + "/pdf"}, docs); diff != "" {
 		t.Errorf("stored documents (-want +got):\n%s", diff)
 	}
 }
@@ -317,6 +317,10 @@ func TestPermanentFailure(t *testing.T) {
 	src, _ := os.ReadFile(letter)
 	os.WriteFile(letter, append(src, "\nEt nyt afsnit.\n"...), 0o644)
 	time.Sleep(1100 * time.Millisecond) // DirTemplates looks again after a second
+	// ... and its version is not in the template archive (kept before there was one).
+	if err := os.RemoveAll(filepath.Join(storeDir(t, e.opts.Documents), ".templates")); err != nil {
+		t.Fatal(err)
+	}
 
 	e.run(t, e.opts, 2)
 	tests := []struct {

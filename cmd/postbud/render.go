@@ -8,9 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/postbud/postbud/internal/config"
+	"github.com/postbud/postbud/internal/docstore"
 	"github.com/postbud/postbud/internal/safefile"
+	"github.com/postbud/postbud/internal/sealed"
 	"github.com/postbud/postbud/templates"
+	"github.com/postbud/postbud/worker"
 )
 
 // cmdRender merges case data into template bundles and writes the letters to one folder, each
@@ -19,7 +24,12 @@ import (
 // Two pairs that would write the same file in one run are refused before anything is written.
 // Pairs are rendered in the order given; the first that fails stops the run (exit 1), leaving
 // the letters of the pairs before it written.
+//
+// With --letter ID it renders a letter the worker made again instead (see cmdRenderLetter).
 func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if hasLetterFlag(args) {
+		return cmdRenderLetter(ctx, args, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	outDir := fs.String("o", ".", "folder to write the documents to (created if missing)")
@@ -31,6 +41,8 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "its layouts/ and blocks/ are found two folders up) and writes OUTDIR/<name>-<DATA>.pdf")
 		fmt.Fprintln(stderr, "and .docx, e.g. boligstoette-afgoerelse-sample.pdf. Prints each template's version. Bad")
 		fmt.Fprintln(stderr, "data exits 1 with one line per problem; pairs that would write the same file exit 2.")
+		fmt.Fprintln(stderr, "\n       postbud render --letter ID [--tenant T] [--store URL] [--key-file F] [-o OUTDIR] [--config FILE]")
+		fmt.Fprintln(stderr, "\nRenders a letter the worker made again, from the document store alone; see postbud render --letter ID -h.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
@@ -133,4 +145,179 @@ func (j renderJob) run(outDir string, formats []string, lang string, stdout, std
 		fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", p, len(d.data))
 	}
 	return 0
+}
+
+// hasLetterFlag reports whether args ask for `postbud render --letter ID`.
+func hasLetterFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "letter" {
+			return true
+		}
+	}
+	return false
+}
+
+// cmdRenderLetter renders letter --letter again from what the document store keeps of it (its
+// sealed case record and the template version it was made with, from the template archive),
+// writes OUTDIR/<id>.pdf, .docx and .memo.xml (a MeMo message, when the letter had one) and
+// compares each with the document stored for the letter: exit 0 when every one is identical, 1
+// when one differs or cannot be compared, or when the letter cannot be rendered.
+func cmdRenderLetter(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	id := fs.String("letter", "", "id of the letter to render again")
+	tenant := fs.String("tenant", "", "the letter's tenant (default: the configuration's only tenant, or \"default\")")
+	keyFile := fs.String("key-file", "", "file holding the sealing key the worker had (default: POSTBUD_KEY, POSTBUD_KEY_FILE, the configuration, or <data>/key)")
+	outDir := fs.String("o", ".", "folder to write the documents to (created if missing)")
+	sf := addStoreFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: postbud render --letter ID [--tenant T] [--store URL] [--key-file F] [-o OUTDIR] [--config FILE]")
+		fmt.Fprintln(stderr, "\nRenders the letter again from the document store alone (its sealed case data and the")
+		fmt.Fprintln(stderr, "template version it was made with, kept when the letter was submitted), whatever the")
+		fmt.Fprintln(stderr, "templates are today, and writes OUTDIR/ID.pdf, ID.docx and ID.memo.xml (its MeMo message).")
+		fmt.Fprintln(stderr, "Each is compared with the document stored for the letter: exit 1 when one DIFFERS.")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+	}
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 0 || *id == "" {
+		fs.Usage()
+		return 2
+	}
+	cfg, err := sf.load()
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud render: %v\n", err)
+		return 2
+	}
+	who, err := letterTenant(cfg, *tenant)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud render: %v\n", err)
+		return 2
+	}
+	key, err := storeKey(cfg, *keyFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud render: %v\n", err)
+		return 1
+	}
+	docs, err := docstore.Open(ctx, cfg.Documents)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud render: open document store: %v\n", err)
+		return 1
+	}
+	defer docs.Close()
+	r, err := worker.Rerender(ctx, docs, key, who, *id)
+	if err != nil {
+		fmt.Fprintf(stderr, "postbud render: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "letter %s of tenant %s: template %s version %s (kept %s)\n", r.Letter, r.Tenant, r.Template, r.Version, r.Kept.FirstUsed.Format(time.RFC3339))
+	if r.Fonts != "" {
+		fmt.Fprintf(stderr, "postbud render: warning: %s; the documents may not be the ones the letter was sent with\n", r.Fonts)
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "postbud render: create output folder: %v\n", err)
+		return 1
+	}
+	code := 0
+	for _, d := range r.Documents {
+		ext := d.Format
+		if ext == "memo" {
+			ext = "memo.xml"
+		}
+		p := filepath.Join(*outDir, r.Letter+"."+ext)
+		// The letter holds personal data: readable by its owner only.
+		if err := safefile.Write(p, d.Data, 0o600); err != nil {
+			fmt.Fprintf(stderr, "postbud render: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", p, len(d.Data))
+		switch {
+		case d.StoredSHA256 == "":
+			fmt.Fprintf(stdout, "  no stored %s to compare with (sha256 %s)\n", d.Format, d.SHA256)
+			code = 1
+		case d.Same():
+			fmt.Fprintf(stdout, "  identical to the stored %s (sha256 %s)\n", d.Format, d.SHA256)
+		default:
+			fmt.Fprintf(stdout, "  DIFFERS from the stored %s (sha256 %s, stored %s)\n", d.Format, d.SHA256, d.StoredSHA256)
+			code = 1
+		}
+	}
+	return code
+}
+
+// storeFlags are the flags of the commands that read the document store alone, without Redis:
+// the store's URL, the configuration file and the data folder, read with the precedence serve
+// and worker use (flags, then environment, then file).
+type storeFlags struct{ config, store, data *string }
+
+func addStoreFlags(fs *flag.FlagSet) storeFlags {
+	return storeFlags{
+		config: fs.String("config", "", "YAML configuration file (env POSTBUD_CONFIG)"),
+		store:  fs.String("store", "", "document store URL (env POSTBUD_DOCUMENTS; default file://<data>/documents)"),
+		data:   fs.String("data", "", "data folder (env POSTBUD_DATA_DIR; default ./postbud-data)"),
+	}
+}
+
+// load reads the configuration as `postbud worker` would, with these flags in place of its
+// --config, --documents and --data.
+func (f storeFlags) load() (*config.Config, error) {
+	hidden := flag.NewFlagSet("config", flag.ContinueOnError)
+	hidden.SetOutput(io.Discard)
+	load := config.Flags(hidden, os.Getenv)
+	for name, v := range map[string]string{"config": *f.config, "documents": *f.store, "data": *f.data} {
+		if v != "" {
+			if err := hidden.Set(name, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return load()
+}
+
+// letterTenant is the tenant named, which must be configured when the configuration names
+// tenants, or the one tenant there is.
+func letterTenant(cfg *config.Config, given string) (string, error) {
+	if len(cfg.Tenants) == 0 {
+		if given == "" {
+			return "default", nil
+		}
+		return given, nil
+	}
+	var names []string
+	for _, t := range cfg.Tenants {
+		if t.Name == given {
+			return given, nil
+		}
+		names = append(names, t.Name)
+	}
+	if given != "" {
+		return "", fmt.Errorf("tenant %q is not in the configuration; its tenants are %s", given, strings.Join(names, ", "))
+	}
+	if len(names) == 1 {
+		return names[0], nil
+	}
+	return "", fmt.Errorf("the configuration has %d tenants (%s): name the letter's with --tenant", len(names), strings.Join(names, ", "))
+}
+
+// storeKey finds the sealing key as openApp does (keyFile first when given), except that it
+// never makes one: a new key opens nothing.
+func storeKey(cfg *config.Config, keyFile string) (sealed.Key, error) {
+	if keyFile != "" {
+		cfg.Key, cfg.KeyFile = "", keyFile
+	}
+	if cfg.Key == "" && cfg.KeyFile == "" {
+		p := filepath.Join(cfg.DataDir, "key")
+		if _, err := os.Stat(p); err != nil {
+			return sealed.Key{}, fmt.Errorf("no sealing key: set POSTBUD_KEY or POSTBUD_KEY_FILE, or give --key-file, with the key the worker had (%s does not exist)", p)
+		}
+		cfg.KeyFile = p
+	}
+	return loadKey(cfg)
 }
