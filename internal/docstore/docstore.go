@@ -20,7 +20,6 @@ import (
 	_ "gocloud.dev/blob/gcsblob"   // gs://
 	_ "gocloud.dev/blob/memblob"   // mem://
 	_ "gocloud.dev/blob/s3blob"    // s3://
-	"gocloud.dev/gcerrors"
 
 	"github.com/postbud/postbud/internal/rawfile"
 )
@@ -264,14 +263,7 @@ func (s *Store) Get(ctx context.Context, tenant, letterID, format string) ([]byt
 	if err != nil {
 		return nil, fmt.Errorf("docstore: get: %w", err)
 	}
-	data, err := s.bucket.ReadAll(ctx, key)
-	if err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			return nil, fmt.Errorf("docstore: get %s: %w", key, ErrNotFound)
-		}
-		return nil, fmt.Errorf("docstore: get %s from %s: %w", key, s.url, err)
-	}
-	return data, nil
+	return s.readKey(ctx, key)
 }
 
 // Close releases the bucket. The Store must not be used afterwards.
