@@ -13,49 +13,19 @@ import (
 	"testing"
 
 	"github.com/postbud/postbud/internal/testdoc"
+	"github.com/postbud/postbud/internal/testdoc/samples"
 	"github.com/postbud/postbud/internal/testenv"
 	"github.com/postbud/postbud/render"
 	"github.com/postbud/postbud/render/pdf"
-	"github.com/postbud/postbud/templates"
 )
 
 // matchDoc is a letter the DOCX must lay out as the PDF does.
-type matchDoc struct {
-	name string
-	doc  func() *render.Document // a fresh Document each call
-}
+type matchDoc = samples.Doc
 
 // sampleDocs returns every sample letter (samples/templates/<name>/sample.json merged into its
 // bundle), as the PDF tests render them.
 func sampleDocs(t *testing.T) []matchDoc {
-	t.Helper()
-	found, err := filepath.Glob(filepath.Join("..", "..", "samples", "templates", "*", "sample.json"))
-	if err != nil || len(found) == 0 {
-		t.Fatalf("no samples/templates/*/sample.json (%v)", err)
-	}
-	var out []matchDoc
-	for _, f := range found {
-		dir := filepath.Dir(f)
-		b, err := templates.LoadDir(dir)
-		if err != nil {
-			t.Fatalf("load %s: %v", dir, err)
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := b.Document(data); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out = append(out, matchDoc{name: filepath.Base(dir), doc: func() *render.Document {
-			d, err := b.Document(data)
-			if err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			return d
-		}})
-	}
-	return out
+	return samples.All(t, filepath.Join("..", "..", "samples"))
 }
 
 // TestMatchesPDF renders every sample letter, long letters (one with a 300-row table, others of
@@ -73,11 +43,11 @@ func TestMatchesPDF(t *testing.T) {
 	}
 	cases := sampleDocs(t)
 	cases = append(cases,
-		matchDoc{"reference", testdoc.Reference},
-		matchDoc{"long-300", func() *render.Document { return testdoc.Long(5, 300) }},
-		matchDoc{"long-40-60", func() *render.Document { return testdoc.Long(40, 60) }},
-		matchDoc{"features", func() *render.Document { return features(t) }},
-		matchDoc{"long-contact", func() *render.Document {
+		matchDoc{Name: "reference", Doc: testdoc.Reference},
+		matchDoc{Name: "long-300", Doc: func() *render.Document { return testdoc.Long(5, 300) }},
+		matchDoc{Name: "long-40-60", Doc: func() *render.Document { return testdoc.Long(40, 60) }},
+		matchDoc{Name: "features", Doc: func() *render.Document { return features(t) }},
+		matchDoc{Name: "long-contact", Doc: func() *render.Document {
 			d := testdoc.Reference()
 			for i := range 8 {
 				d.Letterhead.Contact = append(d.Letterhead.Contact, fmt.Sprintf("Kontaktlinje %d", i+1))
@@ -89,7 +59,7 @@ func TestMatchesPDF(t *testing.T) {
 	// across page breaks.
 	for n := 3; n <= 45; n += 6 {
 		for _, rows := range []int{0, 25} {
-			cases = append(cases, matchDoc{fmt.Sprintf("sweep-%d-%d", n, rows), func() *render.Document {
+			cases = append(cases, matchDoc{Name: fmt.Sprintf("sweep-%d-%d", n, rows), Doc: func() *render.Document {
 				d := testdoc.Long(n, rows)
 				var body []render.Block
 				for i, b := range d.Body {
@@ -114,7 +84,7 @@ func TestMatchesPDF(t *testing.T) {
 		{"address-co", []string{"Søren Ærbø Møller", "c/o Margrethe Kristensen-Vestergaard Holm", "Åboulevarden 17, 3. th.", "8000 Aarhus C"}},
 		{"address-six", []string{"Søren Ærbø Møller", "c/o Ida Holm", "Boligforeningen Østjylland", "Åboulevarden 17, 3. th.", "Postboks 12", "8000 Aarhus C"}},
 	} {
-		cases = append(cases, matchDoc{a.name, func() *render.Document {
+		cases = append(cases, matchDoc{Name: a.name, Doc: func() *render.Document {
 			d := testdoc.Reference()
 			d.Recipient = append([]string(nil), a.rec...)
 			return d
@@ -123,17 +93,17 @@ func TestMatchesPDF(t *testing.T) {
 	dir := t.TempDir()
 	var docxPaths, pdfPaths []string
 	for _, c := range cases {
-		d := c.doc()
+		d := c.Doc()
 		x, err := Render(d)
 		if err != nil {
-			t.Fatalf("%s: docx: %v", c.name, err)
+			t.Fatalf("%s: docx: %v", c.Name, err)
 		}
-		p, err := pdf.Render(c.doc())
+		p, err := pdf.Render(c.Doc())
 		if err != nil {
-			t.Fatalf("%s: pdf: %v", c.name, err)
+			t.Fatalf("%s: pdf: %v", c.Name, err)
 		}
-		dp := filepath.Join(dir, c.name+".docx")
-		pp := filepath.Join(dir, c.name+"-direct.pdf")
+		dp := filepath.Join(dir, c.Name+".docx")
+		pp := filepath.Join(dir, c.Name+"-direct.pdf")
 		if err := os.WriteFile(dp, x, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -153,8 +123,8 @@ func TestMatchesPDF(t *testing.T) {
 		}
 	}
 	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			d := c.doc()
+		t.Run(c.Name, func(t *testing.T) {
+			d := c.Doc()
 			want, got := pageCount(t, pdfinfo, pdfPaths[i]), pageCount(t, pdfinfo, converted[i])
 			if got != want {
 				t.Errorf("DOCX converted by LibreOffice has %d pages, the PDF %d", got, want)

@@ -28,7 +28,7 @@ func allDocs(t *testing.T) []namedDoc {
 	t.Helper()
 	out := docs(t)
 	for _, s := range sampleDocs(t) {
-		out = append(out, namedDoc{s.name, s.doc()})
+		out = append(out, namedDoc{s.Name, s.Doc()})
 	}
 	return out
 }

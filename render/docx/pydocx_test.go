@@ -42,13 +42,13 @@ alts += [e.get("descr") for s in d.sections for part in (s.header, s.first_page_
 print(json.dumps({"headings": heads, "tables": tables, "alts": alts}))
 `
 	for _, s := range sampleDocs(t) {
-		t.Run(s.name, func(t *testing.T) {
-			d := s.doc()
+		t.Run(s.Name, func(t *testing.T) {
+			d := s.Doc()
 			data, err := Render(d)
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(t.TempDir(), s.name+".docx")
+			path := filepath.Join(t.TempDir(), s.Name+".docx")
 			if err := os.WriteFile(path, data, 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -18,46 +18,16 @@ import (
 
 	"github.com/postbud/postbud/internal/pdfa"
 	"github.com/postbud/postbud/internal/testdoc"
+	"github.com/postbud/postbud/internal/testdoc/samples"
 	"github.com/postbud/postbud/internal/testenv"
 	"github.com/postbud/postbud/render"
-	"github.com/postbud/postbud/templates"
 )
 
-// sampleDoc is one sample letter (samples/templates/<name>/sample.json) merged into its bundle.
-type sampleDoc struct {
-	name string
-	doc  func() *render.Document // a fresh Document each call
-}
+// sampleDoc is a named letter; sampleDocs are the repository's sample letters.
+type sampleDoc = samples.Doc
 
 func sampleDocs(t *testing.T) []sampleDoc {
-	t.Helper()
-	found, err := filepath.Glob(filepath.Join("..", "..", "samples", "templates", "*", "sample.json"))
-	if err != nil || len(found) == 0 {
-		t.Fatalf("no samples/templates/*/sample.json (%v)", err)
-	}
-	var out []sampleDoc
-	for _, f := range found {
-		dir := filepath.Dir(f)
-		b, err := templates.LoadDir(dir)
-		if err != nil {
-			t.Fatalf("load %s: %v", dir, err)
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := b.Document(data); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out = append(out, sampleDoc{name: filepath.Base(dir), doc: func() *render.Document {
-			d, err := b.Document(data)
-			if err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			return d
-		}})
-	}
-	return out
+	return samples.All(t, filepath.Join("..", "..", "samples"))
 }
 
 // TestPDFASamples renders every sample as PDF/A-1b and PDF/A-2b and checks what the files must
@@ -69,9 +39,9 @@ func TestPDFASamples(t *testing.T) {
 	testenv.Need(t, "pdfinfo", "pdffonts", "qpdf")
 	docs := append(sampleDocs(t),
 		// Greek and Cyrillic: the full Liberation Sans, a subset (with a CIDSet in PDF/A-1).
-		sampleDoc{"testdoc-heavy", testdoc.Heavy},
+		sampleDoc{Name: "testdoc-heavy", Doc: testdoc.Heavy},
 		// Images with transparency, a link and keywords.
-		sampleDoc{"testdoc-images", func() *render.Document {
+		sampleDoc{Name: "testdoc-images", Doc: func() *render.Document {
 			d := testdoc.Reference()
 			d.Meta.Keywords = []string{"boligstøtte", "afgørelse (A&B)"}
 			d.Letterhead.Logo = &render.Image{Data: pngBytes(t, 40, 20, color.NRGBA{R: 200, G: 30, B: 30, A: 128}), Alt: "logo"}
@@ -81,17 +51,17 @@ func TestPDFASamples(t *testing.T) {
 		}})
 	for _, s := range docs {
 		for _, mode := range []render.PDFA{render.PDFA1b, render.PDFA2b} {
-			t.Run(s.name+"/"+string(mode), func(t *testing.T) {
-				d := s.doc()
+			t.Run(s.Name+"/"+string(mode), func(t *testing.T) {
+				d := s.Doc()
 				d.PDFA = mode
 				b := mustRender(t, d)
-				d2 := s.doc()
+				d2 := s.Doc()
 				d2.PDFA = mode
 				if again := mustRender(t, d2); !bytes.Equal(b, again) {
 					t.Fatal("two renders of the same document differ")
 				}
 				if mode == render.DefaultPDFA {
-					d3 := s.doc()
+					d3 := s.Doc()
 					d3.PDFA = ""
 					if def := mustRender(t, d3); !bytes.Equal(b, def) {
 						t.Errorf("the default (empty PDFA) differs from %s", mode)
@@ -99,7 +69,7 @@ func TestPDFASamples(t *testing.T) {
 				}
 				if os.Getenv("POSTBUD_PDFA_KEEP") != "" { // development: keep the files for other validators
 					dir := os.Getenv("POSTBUD_PDFA_KEEP")
-					if err := os.WriteFile(filepath.Join(dir, s.name+"-"+string(mode)+".pdf"), b, 0o644); err != nil {
+					if err := os.WriteFile(filepath.Join(dir, s.Name+"-"+string(mode)+".pdf"), b, 0o644); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -412,9 +382,9 @@ func TestPDFAFileIDDistinct(t *testing.T) {
 	}
 	for _, s := range sampleDocs(t) {
 		for _, mode := range []render.PDFA{render.PDFA1b, render.PDFA2b} {
-			d := s.doc()
+			d := s.Doc()
 			d.PDFA = mode
-			add(s.name+"/"+string(mode), d)
+			add(s.Name+"/"+string(mode), d)
 		}
 	}
 	d := testdoc.Reference()

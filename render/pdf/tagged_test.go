@@ -235,8 +235,8 @@ func altTexts(b []byte, tag string) []string {
 // row taller than half a page (drawn line by line across a page break), a nested list and links
 // in a list and a table.
 func taggedDocs(t *testing.T) []sampleDoc {
-	docs := append(sampleDocs(t), sampleDoc{"testdoc-reference", testdoc.Reference}, sampleDoc{"testdoc-heavy", testdoc.Heavy})
-	docs = append(docs, sampleDoc{"long-table", longTableDoc})
+	docs := append(sampleDocs(t), sampleDoc{Name: "testdoc-reference", Doc: testdoc.Reference}, sampleDoc{Name: "testdoc-heavy", Doc: testdoc.Heavy})
+	docs = append(docs, sampleDoc{Name: "long-table", Doc: longTableDoc})
 	return docs
 }
 
@@ -272,8 +272,8 @@ func longTableDoc() *render.Document {
 func TestTaggedStructure(t *testing.T) {
 	testenv.Need(t, "pdfinfo", "pdftotext", "qpdf")
 	for _, s := range taggedDocs(t) {
-		t.Run(s.name, func(t *testing.T) {
-			d := s.doc()
+		t.Run(s.Name, func(t *testing.T) {
+			d := s.Doc()
 			b := mustRender(t, d)
 			path := writePDF(t, b)
 			info := run(t, "pdfinfo", path)
@@ -304,7 +304,7 @@ func TestTaggedStructure(t *testing.T) {
 			checkLists(t, d, doc)
 			checkFigures(t, d, b, doc)
 			checkWords(t, d, path, doc)
-			if s.name == "long-table" {
+			if s.Name == "long-table" {
 				checkLongTable(t, d, path, doc)
 			}
 		})
