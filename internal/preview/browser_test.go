@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,17 +112,8 @@ func contains(s string) func(string) bool {
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
 	testenv.Need(t, "pdftoppm", "pdftotext")
-	root := copySamples(t)
-	s, err := New(root, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	t.Cleanup(func() {
-		s.Close()
-		ts.Close()
-	})
-	const name = "boligstoette-afgoerelse"
+	_, ts, root := newServer(t)
+	const name = bundleName
 	letterPath := filepath.Join(root, "templates", name, "letter.md")
 	orig, err := os.ReadFile(letterPath)
 	if err != nil {
