@@ -41,15 +41,7 @@ func (d yamlDoc) parse(src string) (n *yaml.Node, err error) {
 	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 1 // the library leaves "line N" out for errors on the first line
-		if m := yamlErrRE.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-			if strings.HasPrefix(msg, "did not find expected ',' or") {
-				line = unclosedFlowLine(src, line)
-			}
-		}
+		line, msg := YAMLError(src, err)
 		return nil, &TemplateError{File: d.file, Line: line + d.line, Msg: "invalid YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {
@@ -60,6 +52,23 @@ func (d yamlDoc) parse(src string) (n *yaml.Node, err error) {
 		return nil, d.err(top, "expected keys and values (key: value), got %s", kindName(top))
 	}
 	return top, nil
+}
+
+// YAMLError reads an error gopkg.in/yaml.v3 returned for src: the line of src (from 1) the
+// fault is on and the library's message without its "yaml: line N:" prefix. It corrects the
+// library's numbering where it is off: an error on the first line comes without a line, and an
+// unclosed flow list or mapping is counted from 0. The loader and lint report YAML syntax errors
+// with it.
+func YAMLError(src string, err error) (line int, msg string) {
+	msg, line = strings.TrimPrefix(err.Error(), "yaml: "), 1
+	if m := yamlErrRE.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+		if strings.HasPrefix(msg, "did not find expected ',' or") {
+			line = unclosedFlowLine(src, line)
+		}
+	}
+	return line, msg
 }
 
 // unclosedFlowLine is the line of the flow list or mapping that the YAML library found

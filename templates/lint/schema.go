@@ -144,8 +144,6 @@ type schemaCheck struct {
 	out  []Problem
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // run parses src, reports what the schema does not accept and returns the problems.
 func (c *schemaCheck) run(src string) []Problem {
 	cs := c.sch()
@@ -180,11 +178,7 @@ func (c *schemaCheck) parse(src string) (top *yaml.Node, p *Problem) {
 	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
-		msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 1
-		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
+		line, msg := templates.YAMLError(src, err)
 		return nil, &Problem{File: c.file, Line: line + c.offset, Severity: Error, Msg: "invalid YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {

@@ -67,6 +67,8 @@ func TestFrontMatterProblems(t *testing.T) {
 			[]Problem{{Line: 6, Msg: "invalid YAML: found unexpected end of stream"}}},
 		{"YAML syntax on a line", "letter.md", "---\ntitle: x\n  language: : da\n---\n",
 			[]Problem{{Line: 3, Msg: "invalid YAML: mapping values are not allowed in this context"}}},
+		{"unclosed list", "letter.md", okFront + "blocks: [kontakt\nsubject: x\n---\n",
+			[]Problem{{Line: 6, Msg: "invalid YAML: did not find expected ',' or ']'"}}},
 		{"not a mapping", "letter.md", "---\n- title\n---\n",
 			[]Problem{{Line: 2, Col: 1, Msg: "the front matter must be keys and values (key: value), got a list"}}},
 		{"no front matter", "letter.md", "title: x\n",
