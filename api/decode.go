@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/postbud/postbud/internal/jsonlimit"
+	"github.com/postbud/postbud/internal/jsonpointer"
 )
 
 // Limits on what a request may hold, beyond the body size limit.
@@ -493,7 +494,7 @@ func position(text []byte, off int) (line, col int) {
 
 // pointerToken escapes a name for use in a JSON Pointer.
 func pointerToken(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	return jsonpointer.Escape(s)
 }
 
 // shorten cuts s to 64 characters for a message.

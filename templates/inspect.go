@@ -23,12 +23,7 @@ type FieldUse struct {
 func (b *Bundle) Uses() []FieldUse {
 	out := make([]FieldUse, 0, len(b.uses))
 	for _, u := range b.uses {
-		var sb strings.Builder
-		for _, t := range u.pattern {
-			sb.WriteByte('/')
-			sb.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
-		}
-		out = append(out, FieldUse{Pointer: sb.String(), File: u.file, Line: u.line, Col: u.col})
+		out = append(out, FieldUse{Pointer: joinPointer(u.pattern), File: u.file, Line: u.line, Col: u.col})
 	}
 	return out
 }

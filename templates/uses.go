@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template/parse"
+
+	"github.com/postbud/postbud/internal/jsonpointer"
 )
 
 // pattern is a JSON Pointer pattern as tokens: "*" stands for any array index. nil means the
@@ -284,17 +286,10 @@ func (b *Bundle) usesOf(path string) []string {
 func splitPointer(p string) []string {
 	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	for i, s := range parts {
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+		parts[i] = jsonpointer.Unescape(s)
 	}
 	return parts
 }
 
 // joinPointer builds a JSON Pointer from tokens.
-func joinPointer(tokens []string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
-	}
-	return b.String()
-}
+func joinPointer(tokens []string) string { return jsonpointer.Join(tokens) }

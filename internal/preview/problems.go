@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/postbud/postbud/delivery/memo"
+	"github.com/postbud/postbud/internal/jsonpointer"
 	"github.com/postbud/postbud/render/pdf"
 	"github.com/postbud/postbud/templates"
 )
@@ -134,7 +135,7 @@ func pointerPos(data []byte, ptr string) (line, col int, ok bool) {
 	var tokens []string
 	if ptr != "" {
 		for _, t := range strings.Split(ptr[1:], "/") {
-			tokens = append(tokens, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
+			tokens = append(tokens, jsonpointer.Unescape(t))
 		}
 	}
 	s := &scanner{data: data}

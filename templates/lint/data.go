@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/postbud/postbud/internal/jsonpointer"
 	"github.com/postbud/postbud/templates"
 )
 
@@ -152,7 +153,7 @@ func (w schemaWalker) ref(r string) (schemaNode, bool) {
 	}
 	v := w.root
 	for _, t := range splitPointer(p) {
-		t = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		t = jsonpointer.Unescape(t)
 		switch x := v.(type) {
 		case map[string]any:
 			if v, ok = x[t]; !ok {
@@ -227,7 +228,7 @@ func (w schemaWalker) parts(n schemaNode, always bool) []schemaNode {
 // (an array, for "*" or an index). declaredAny is true when one of them allows any member (the
 // boolean schema true, or additionalProperties: true).
 func (w schemaWalker) children(n schemaNode, token string) (out []schemaNode, declaredAny bool) {
-	key := strings.NewReplacer("~1", "/", "~0", "~").Replace(token)
+	key := jsonpointer.Unescape(token)
 	_, numErr := strconv.Atoi(token)
 	index := token == "*" || numErr == nil
 	for _, p := range w.parts(n, false) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/postbud/postbud/internal/jsonpointer"
 )
 
 // jsonDoc is a JSON text with the offset of every value in it, by JSON Pointer, for placing
@@ -93,7 +95,7 @@ func readJSON(src []byte) (*jsonDoc, pos, string) {
 
 // escapeToken escapes a key as a JSON Pointer token.
 func escapeToken(k string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+	return jsonpointer.Escape(k)
 }
 
 // splitPointer splits a JSON Pointer into its (still escaped) tokens; nil for the root.

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/message"
 	"gopkg.in/yaml.v3"
 
+	"github.com/postbud/postbud/internal/jsonpointer"
 	"github.com/postbud/postbud/templates"
 )
 
@@ -210,7 +211,7 @@ func (c *schemaCheck) convert(n *yaml.Node, ptr, name string) any {
 				c.out = append(c.out, c.problem(k, fmt.Sprintf("key %q appears twice in %s", k.Value, c.where(ptr))))
 				continue
 			}
-			p := ptr + "/" + schemaEscape(k.Value)
+			p := ptr + "/" + jsonpointer.Escape(k.Value)
 			c.keys[p] = k
 			child := k.Value
 			if name != "" {
@@ -283,8 +284,8 @@ func (c *schemaCheck) report(cs *compiledSchema, ve *jsonschema.ValidationError)
 		if strings.HasSuffix(schemaPtr, "/then") {
 			if cond := cs.at(strings.TrimSuffix(schemaPtr, "then") + "if"); cond != nil {
 				if req, _ := cond["required"].([]any); len(req) == 1 {
-					if s, _ := req[0].(string); c.keys[ptr+"/"+schemaEscape(s)] != nil {
-						n = c.keys[ptr+"/"+schemaEscape(s)]
+					if s, _ := req[0].(string); c.keys[ptr+"/"+jsonpointer.Escape(s)] != nil {
+						n = c.keys[ptr+"/"+jsonpointer.Escape(s)]
 					}
 				}
 			}
@@ -303,7 +304,7 @@ func (c *schemaCheck) report(cs *compiledSchema, ve *jsonschema.ValidationError)
 		}
 		sort.Strings(known)
 		for _, p := range k.Properties {
-			kp := ptr + "/" + schemaEscape(p)
+			kp := ptr + "/" + jsonpointer.Escape(p)
 			msg := fmt.Sprintf("unknown key %q in %s", p, c.where(ptr))
 			if s := schemaNearest(p, known); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
@@ -542,20 +543,8 @@ func schemaDistance(a, b string) int {
 	return d[len(ra)][len(rb)]
 }
 
-// schemaEscape escapes a JSON Pointer token.
-func schemaEscape(tok string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(tok)
-}
-
 // schemaPointer joins the tokens of an instance location into a JSON Pointer.
-func schemaPointer(toks []string) string {
-	var b strings.Builder
-	for _, t := range toks {
-		b.WriteByte('/')
-		b.WriteString(schemaEscape(t))
-	}
-	return b.String()
-}
+func schemaPointer(toks []string) string { return jsonpointer.Join(toks) }
 
 // schemaTokens splits a JSON Pointer into its unescaped tokens.
 func schemaTokens(ptr string) []string {
@@ -564,7 +553,7 @@ func schemaTokens(ptr string) []string {
 	}
 	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
 	for i, t := range toks {
-		toks[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		toks[i] = jsonpointer.Unescape(t)
 	}
 	return toks
 }
