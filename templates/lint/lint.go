@@ -297,11 +297,6 @@ func (c *checker) unloaded() {
 func (c *checker) loadError(err error) {
 	var te *templates.TemplateError
 	if errors.As(err, &te) {
-		if strings.HasPrefix(te.Msg, "invalid YAML") && slices.ContainsFunc(c.out, func(p Problem) bool {
-			return p.File == te.File && strings.HasPrefix(p.Msg, "invalid YAML")
-		}) {
-			return // FrontMatter or Layout has placed it (the loader's line can be one too early)
-		}
 		if te.File == c.files.schema && c.hasProblemIn(c.files.schema) || te.Line > 0 && c.reported(te.File, te.Line) {
 			return
 		}
